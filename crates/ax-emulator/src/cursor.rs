@@ -1,0 +1,260 @@
+//! Cursor pagination (API.md §1.8).
+//!
+//! A cursor is URL-safe base64 (no padding) of 25 bytes:
+//! `version (1) | position (u64) | filter hash (u64) | MAC (u64)`, little endian.
+//!
+//! - *position* is the sequence number of the last row handed out. The next page starts
+//!   right after that row in the list's order (keyset pagination), so rows created or
+//!   deleted between pages never cause a row to be skipped or repeated.
+//! - *filter hash* is a keyed hash of the list's name and its filter values. A cursor used
+//!   with other filters (or on another list) is rejected with 400.
+//! - *MAC* is a keyed hash over the fields above, with a key drawn at random when the
+//!   emulator starts, so an edited or forged cursor is rejected with 400.
+
+use std::hash::{BuildHasher, Hasher};
+
+use axum::http::header::{HeaderValue, CONTENT_TYPE};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use crate::problem::ApiError;
+use crate::routes::QueryParams;
+
+const VERSION: u8 = 1;
+const TOKEN_LEN: usize = 25;
+pub(crate) const DEFAULT_LIMIT: usize = 50;
+pub(crate) const MAX_LIMIT: usize = 100;
+
+/// Issues and checks cursors. One per emulator; survives resets.
+pub(crate) struct Cursors {
+    key: std::collections::hash_map::RandomState,
+}
+
+impl Cursors {
+    pub(crate) fn new() -> Cursors {
+        Cursors {
+            key: std::collections::hash_map::RandomState::new(),
+        }
+    }
+
+    /// Keyed hash of a list name and its filter values (`None` = filter absent).
+    pub(crate) fn filter_hash(&self, list: &str, filters: &[Option<&str>]) -> u64 {
+        let mut h = self.key.build_hasher();
+        h.write(list.as_bytes());
+        h.write_u8(0xff);
+        for f in filters {
+            match f {
+                None => h.write_u8(0),
+                Some(v) => {
+                    h.write_u8(1);
+                    h.write_usize(v.len());
+                    h.write(v.as_bytes());
+                }
+            }
+        }
+        h.finish()
+    }
+
+    fn mac(&self, position: u64, filter_hash: u64) -> u64 {
+        let mut h = self.key.build_hasher();
+        h.write(b"cursor-mac");
+        h.write_u8(VERSION);
+        h.write_u64(position);
+        h.write_u64(filter_hash);
+        h.finish()
+    }
+
+    pub(crate) fn encode(&self, position: u64, filter_hash: u64) -> String {
+        let mut buf = [0u8; TOKEN_LEN];
+        buf[0] = VERSION;
+        buf[1..9].copy_from_slice(&position.to_le_bytes());
+        buf[9..17].copy_from_slice(&filter_hash.to_le_bytes());
+        buf[17..25].copy_from_slice(&self.mac(position, filter_hash).to_le_bytes());
+        URL_SAFE_NO_PAD.encode(buf)
+    }
+
+    /// The position inside a cursor issued for `filter_hash`.
+    pub(crate) fn decode(&self, token: &str, filter_hash: u64) -> Result<u64, ApiError> {
+        let malformed = || ApiError::bad_request("Invalid cursor: malformed token.");
+        let bytes = URL_SAFE_NO_PAD
+            .decode(token.as_bytes())
+            .map_err(|_| malformed())?;
+        if bytes.len() != TOKEN_LEN || bytes[0] != VERSION {
+            return Err(malformed());
+        }
+        let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        let (position, hash, mac) = (word(1), word(9), word(17));
+        if mac != self.mac(position, hash) {
+            return Err(ApiError::bad_request(
+                "Invalid cursor: it was not issued by this server or has been modified.",
+            ));
+        }
+        if hash != filter_hash {
+            return Err(ApiError::bad_request(
+                "Invalid cursor: it was issued for a different set of filters.",
+            ));
+        }
+        Ok(position)
+    }
+}
+
+/// `limit` and the decoded `cursor` of a list request.
+pub(crate) struct PageRequest {
+    pub(crate) limit: usize,
+    pub(crate) after: Option<u64>,
+    pub(crate) filter_hash: u64,
+}
+
+impl PageRequest {
+    /// Reads `limit` and `cursor` from the query; `filters` are the list's filter values
+    /// (bound into the cursor).
+    pub(crate) fn parse(
+        cursors: &Cursors,
+        q: &QueryParams,
+        list: &str,
+        filters: &[Option<&str>],
+    ) -> Result<PageRequest, ApiError> {
+        let limit = match q.get("limit") {
+            None => DEFAULT_LIMIT,
+            Some(raw) => match raw.trim().parse::<i64>() {
+                Ok(n) if (1..=MAX_LIMIT as i64).contains(&n) => n as usize,
+                Ok(_) => {
+                    return Err(ApiError::bad_request(format!(
+                        "limit must be between 1 and {MAX_LIMIT}."
+                    )))
+                }
+                Err(_) => return Err(ApiError::bad_request("limit must be an integer.")),
+            },
+        };
+        let filter_hash = cursors.filter_hash(list, filters);
+        let after = match q.get("cursor") {
+            None | Some("") => None,
+            Some(token) => Some(cursors.decode(token, filter_hash)?),
+        };
+        Ok(PageRequest {
+            limit,
+            after,
+            filter_hash,
+        })
+    }
+}
+
+/// Takes up to `limit` rows from `rows` (already positioned after the cursor) that pass
+/// `keep`; `has_more` tells whether another passing row follows.
+pub(crate) fn take_page<'a, T: 'a>(
+    rows: impl Iterator<Item = &'a T>,
+    limit: usize,
+    mut keep: impl FnMut(&T) -> bool,
+) -> (Vec<&'a T>, bool) {
+    let mut page = Vec::with_capacity(limit.min(16));
+    for row in rows {
+        if !keep(row) {
+            continue;
+        }
+        if page.len() == limit {
+            return (page, true);
+        }
+        page.push(row);
+    }
+    (page, false)
+}
+
+struct ListBody<'a, T> {
+    key: &'static str,
+    items: &'a [&'a T],
+    pagination: Pagination,
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    has_more: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
+}
+
+impl<T: Serialize> Serialize for ListBody<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry(self.key, self.items)?;
+        m.serialize_entry("pagination", &self.pagination)?;
+        m.end()
+    }
+}
+
+/// The `{ "<key>": [...], "pagination": {...} }` response for a page.
+pub(crate) fn list_response<T: Serialize>(
+    cursors: &Cursors,
+    page: &PageRequest,
+    key: &'static str,
+    items: &[&T],
+    has_more: bool,
+    position_of: impl Fn(&T) -> u64,
+) -> Response {
+    let next_cursor = match (has_more, items.last()) {
+        (true, Some(last)) => Some(cursors.encode(position_of(last), page.filter_hash)),
+        _ => None,
+    };
+    let body = ListBody {
+        key,
+        items,
+        pagination: Pagination {
+            has_more: next_cursor.is_some(),
+            next_cursor,
+        },
+    };
+    json_response(StatusCode::OK, &body)
+}
+
+/// A JSON response.
+pub(crate) fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => {
+            let mut resp = (status, bytes).into_response();
+            resp.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            resp
+        }
+        Err(e) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_tamper() {
+        let c = Cursors::new();
+        let fh = c.filter_hash("spaces", &[None, Some("prod")]);
+        let tok = c.encode(42, fh);
+        assert_eq!(c.decode(&tok, fh).unwrap(), 42);
+        // Other filters.
+        let other = c.filter_hash("spaces", &[Some("prod"), None]);
+        assert!(c.decode(&tok, other).is_err());
+        // Flip a bit in the position.
+        let mut bytes = URL_SAFE_NO_PAD.decode(&tok).unwrap();
+        bytes[1] ^= 1;
+        assert!(c.decode(&URL_SAFE_NO_PAD.encode(&bytes), fh).is_err());
+        // Another emulator's cursor.
+        assert!(Cursors::new().decode(&tok, fh).is_err());
+        assert!(c.decode("not a cursor", fh).is_err());
+    }
+
+    #[test]
+    fn take_page_reports_more() {
+        let rows = [1, 2, 3, 4, 5];
+        let (p, more) = take_page(rows.iter(), 2, |_| true);
+        assert_eq!(p, vec![&1, &2]);
+        assert!(more);
+        let (p, more) = take_page(rows.iter(), 5, |_| true);
+        assert_eq!(p.len(), 5);
+        assert!(!more);
+        let (p, more) = take_page(rows.iter(), 2, |r| *r > 3);
+        assert_eq!(p, vec![&4, &5]);
+        assert!(!more);
+    }
+}

@@ -1,0 +1,233 @@
+//! A local emulator of the Arize AX REST API v2 (spaces, organizations, users; tasks later).
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use ax_emulator::{Emulator, EmulatorOptions};
+//! let emu = Emulator::start(EmulatorOptions::default()).await?;
+//! println!("{} with key {}", emu.url(), emu.admin_key()); // http://127.0.0.1:PORT, emulator-admin-key
+//! emu.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! # Wire behaviour
+//!
+//! Shapes, status codes and problem bodies follow the project's API.md: snake_case JSON,
+//! RFC 9457 problem bodies (`application/problem+json`, `instance` = request path), strict
+//! request bodies (unknown or server-managed fields → 400), cursor pagination with `limit`
+//! 1..100 (default 50). Cursors are opaque, bound to the list and its filters, and carry a
+//! keyed MAC, so a malformed, edited, foreign or cross-filter cursor is a 400. Pages are
+//! keyset-based (the cursor holds the position of the last row returned), so creating or
+//! deleting rows between pages never skips or repeats a row. Spaces, organizations and users
+//! are listed oldest first (creation order; `created_at` strictly increases).
+//!
+//! Every `/v2` request needs `Authorization: Bearer <key>` (scheme in any case); a missing or
+//! unknown key is a 401, also on unknown `/v2` paths.
+//!
+//! # Access model
+//!
+//! Users have an *account role* (`ADMIN`, `MEMBER`, `ANNOTATOR`), belong to a set of
+//! organizations, and may hold one role per space.
+//!
+//! - **Spaces.** A user whose account role is ADMIN and who belongs to the space's
+//!   organization has full access to every space of that organization. Otherwise the
+//!   user's space membership decides: space `ADMIN` → full access; `MEMBER` → may read the
+//!   space (and write its content such as tasks), but updating or deleting the space and
+//!   adding or removing members is 403; `READ_ONLY`, `ANNOTATOR` and custom roles → read
+//!   only (writes 403). Without a membership (and not an org admin) the space is invisible:
+//!   404 on everything, writes included (API.md §1.4). Listing returns only visible spaces;
+//!   an unknown or invisible `org_id` yields an empty list.
+//! - **Creating a space** needs membership in the organization with account role ADMIN or
+//!   MEMBER (ANNOTATOR → 403; not in the organization, or unknown organization → 404). The
+//!   creator becomes the new space's ADMIN member.
+//! - **Organizations.** A user sees the organizations it belongs to (others → 404).
+//! - **Users.** Account ADMINs see every user; account MEMBERs see users sharing an
+//!   organization with them; everyone sees themselves. Listing users is 403 for ANNOTATOR
+//!   accounts (they may still get their own record).
+//! - **Adding a member** (`POST /v2/spaces/{id}/users`, upsert, 200) needs full access to the
+//!   space. The user must exist (404) and already belong to the space's organization (400);
+//!   a user with account role ANNOTATOR may only get the `ANNOTATOR` space role, and only
+//!   such users may get it (400). Predefined role names must be upper case (`READ_ONLY`)
+//!   unless the emulator runs with `lenient` (any case, `-` for `_`). Custom roles
+//!   (`{"type":"CUSTOM","id":..}`) must belong to the space's organization (else 404); one
+//!   custom role is seeded per organization.
+//!
+//! # Seed `Demo` (the default)
+//!
+//! Organizations *Acme AI* and *Globex Research*. Users (fixed keys in brackets):
+//!
+//! | user | account role | organizations | key |
+//! |---|---|---|---|
+//! | Ada Admin `ada.admin@example.com` | ADMIN | both | `emulator-admin-key` |
+//! | Max Member `max.member@example.com` | MEMBER | Acme | `emulator-member-key` |
+//! | Rita Reader `rita.reader@example.com` | MEMBER | Acme | `emulator-readonly-key` |
+//! | Ann Annotator `ann.annotator@example.com` | ANNOTATOR | Acme | `emulator-annotator-key` |
+//! | Otto Globex `otto.globex@example.com` | MEMBER | Globex | `emulator-org2-key` |
+//! | Nora Outsider `nora.outsider@example.com` | MEMBER | none | `emulator-outsider-key` |
+//! | Sam Spare `sam.spare@example.com` | MEMBER | Acme | – |
+//! | Zoe Tagger `zoe.tagger@example.com` | ANNOTATOR | Acme | – |
+//! | Ivy Invited `ivy.invited@example.com` (INVITED) | MEMBER | Acme | – |
+//! | Eli Expired `eli.expired@example.com` (EXPIRED) | MEMBER | Acme | – |
+//!
+//! Spaces: Acme `production` (Max MEMBER, Rita READ_ONLY, Ann ANNOTATOR), Acme `staging`
+//! (Max ADMIN, Rita READ_ONLY), Acme `support-bot-evals` (Max MEMBER, Ann ANNOTATOR), Acme
+//! `playground` (no members), Globex `production` (Otto ADMIN) and Globex `research-sandbox`
+//! (Otto MEMBER). One custom role `Reviewer` per organization. Seed `None` has the two
+//! organizations, the custom roles and Ada Admin with the admin key only. Seeded IDs are the
+//! same in every emulator and after [`Control::reset`]; [`Control::seed_info`] lists them.
+//!
+//! # Control surface
+//!
+//! [`Control`] (in process) or, when [`EmulatorOptions::control`] is true, these
+//! unauthenticated JSON routes: `POST /_emulator/reset` (→ seed info), `GET /_emulator/seed`,
+//! `POST /_emulator/users` `{name,email,account_role,organization_ids}` → `{id}`,
+//! `POST /_emulator/keys` `{user_id}` or `{space_id,role}` → `{key,user_id}`,
+//! `PUT /_emulator/space-roles` `{space_id,user_id,role|null}` (204),
+//! `POST /_emulator/faults` (a [`Fault`], 204), `DELETE /_emulator/faults` (204),
+//! `GET /_emulator/requests` (JSON array of [`RequestRecord`]), `DELETE /_emulator/requests`
+//! (204). Errors are problem bodies (400 bad input, 404 unknown ID, 409 duplicate email).
+
+mod auth;
+mod control;
+mod cursor;
+mod faults;
+mod ids;
+mod problem;
+mod routes;
+mod seed;
+mod server;
+mod state;
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::serve::ListenerExt;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use control::Control;
+pub use faults::{Fault, RequestRecord};
+pub use seed::ADMIN_KEY;
+
+/// Which data the emulator starts with (and returns to on reset).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Seed {
+    /// Organizations, users with every role, spaces and memberships (see the crate docs).
+    #[default]
+    Demo,
+    /// Only the organizations, the admin user and its key.
+    None,
+}
+
+/// How to start an [`Emulator`].
+#[derive(Clone, Debug)]
+pub struct EmulatorOptions {
+    /// Address to listen on. Default `127.0.0.1:0` (a free port).
+    pub bind: SocketAddr,
+    /// Initial data. Default [`Seed::Demo`].
+    pub seed: Seed,
+    /// Serve the `/_emulator` control routes. Default true.
+    pub control: bool,
+    /// Accept enum values in any case (and `-` for `_`). Default false (faithful).
+    pub lenient: bool,
+}
+
+impl Default for EmulatorOptions {
+    fn default() -> Self {
+        EmulatorOptions {
+            bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            seed: Seed::Demo,
+            control: true,
+            lenient: false,
+        }
+    }
+}
+
+/// A running emulator. Dropping it without [`Emulator::shutdown`] aborts the server task.
+pub struct Emulator {
+    addr: SocketAddr,
+    shared: Arc<server::Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+/// How long a graceful shutdown may wait for open connections.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+impl Emulator {
+    /// Binds, spawns the server on the current tokio runtime and returns once listening.
+    pub async fn start(opts: EmulatorOptions) -> std::io::Result<Emulator> {
+        let listener = TcpListener::bind(opts.bind).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(server::Shared::new(opts.seed, opts.lenient));
+        let app = server::router(shared.clone(), opts.control);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Emulator {
+            addr,
+            shared,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// Base URL without `/v2`, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        let ip = match self.addr.ip() {
+            IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The seeded admin's API key ([`ADMIN_KEY`]).
+    pub fn admin_key(&self) -> String {
+        ADMIN_KEY.to_owned()
+    }
+
+    /// A handle onto the emulator's state.
+    pub fn control(&self) -> Control {
+        Control {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (up to 5 s), then stops.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut task) = self.task.take() {
+            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+                .await
+                .is_err()
+            {
+                task.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
