@@ -1,0 +1,33 @@
+//! Async Rust core of `arize-ax`: configuration, transport (auth, retries, problem errors),
+//! cursor pagination, name resolution, serde models and JSON → Arrow decoding for the
+//! Arize AX REST API v2 (spaces and their supporting resources).
+//!
+//! Every operation is one `async fn` in [`api`]; the Python bindings and the CLI both call
+//! these functions. This crate has no Python dependency.
+
+// `Error::Api(ApiError)` is part of the public contract (the bindings match on it); an error
+// of ~200 bytes is irrelevant next to an HTTP round trip, so it is not boxed.
+#![allow(clippy::result_large_err)]
+
+pub mod api;
+mod client;
+mod config;
+mod error;
+mod ids;
+pub mod model;
+pub mod paginate;
+pub mod resolve;
+mod secret;
+pub mod table;
+pub mod transport;
+
+pub use client::Client;
+pub use config::{Config, ConfigInput, Region};
+pub use error::{ApiError, Error, Result};
+pub use ids::is_resource_id;
+pub use paginate::Page;
+pub use secret::Secret;
+pub use transport::{ApiRequest, ApiResponse, RequestEvent, RetryClass};
+
+/// Version of this crate, sent in the `User-Agent` header.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,75 @@
+//! Serde models of the API objects. Responses are decoded tolerantly: unknown fields are
+//! ignored and camelCase aliases are accepted; requests are always sent in snake_case.
+
+mod space;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use space::{Space, SpaceMembership, SpaceRole, PREDEFINED_SPACE_ROLES};
+
+/// A field of a partial update: leave unchanged, clear (`null`), or set.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Patch<T> {
+    /// Not sent.
+    #[default]
+    Unset,
+    /// Sent as JSON `null` (clears the field).
+    Null,
+    /// Sent as this value.
+    Value(T),
+}
+
+impl<T> Patch<T> {
+    /// True for [`Patch::Unset`].
+    pub fn is_unset(&self) -> bool {
+        matches!(self, Patch::Unset)
+    }
+
+    /// `None` → [`Patch::Null`], `Some(v)` → [`Patch::Value`].
+    pub fn from_nullable(value: Option<T>) -> Self {
+        match value {
+            Some(v) => Patch::Value(v),
+            None => Patch::Null,
+        }
+    }
+
+    /// The value, if any.
+    pub fn as_value(&self) -> Option<&T> {
+        match self {
+            Patch::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// An organization (API.md §5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, alias = "createdAt")]
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// An account user (API.md §5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default, alias = "createdAt")]
+    pub created_at: Option<DateTime<Utc>>,
+    /// `ACTIVE`, `INVITED` or `EXPIRED`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Account role assignment, e.g. `{"type": "PREDEFINED", "name": "ADMIN"}`.
+    #[serde(default)]
+    pub role: Option<serde_json::Value>,
+    #[serde(default, alias = "isDeveloper")]
+    pub is_developer: Option<bool>,
+}

@@ -1,0 +1,308 @@
+//! Cursor pagination (API.md §1.8): single pages, and a page stream that keeps the next request
+//! in flight while the caller handles the current page.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+use bytes::Bytes;
+use futures::Stream;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tokio::task::JoinHandle;
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::table::{decode_envelope, VecSink};
+use crate::transport::{build_url, ApiRequest};
+
+/// Largest page size the API accepts.
+pub const MAX_LIMIT: u32 = 100;
+
+/// A listable resource with a fixed Arrow schema.
+pub trait Resource: Send + Sync + 'static {
+    /// Collection key of the list envelope, e.g. `"spaces"`.
+    const COLLECTION: &'static str;
+    /// Serde model of one item.
+    type Item: DeserializeOwned + Serialize + Send;
+    /// The fixed schema of every page (also for an empty result).
+    fn schema() -> SchemaRef;
+    /// Decodes a page body straight into one batch plus pagination.
+    fn decode_page(body: &[u8]) -> std::result::Result<(RecordBatch, Pagination), String>;
+}
+
+/// The `pagination` object of a list response.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pagination {
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+}
+
+/// One page of a list: raw JSON, its Arrow batch and the pagination state.
+pub struct Page<R: Resource> {
+    /// The response body as received.
+    pub raw: Bytes,
+    /// The items as one Arrow batch with [`Resource::schema`].
+    pub batch: RecordBatch,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+    url: String,
+    _r: PhantomData<fn() -> R>,
+}
+
+impl<R: Resource> Clone for Page<R> {
+    fn clone(&self) -> Self {
+        Page {
+            raw: self.raw.clone(),
+            batch: self.batch.clone(),
+            has_more: self.has_more,
+            next_cursor: self.next_cursor.clone(),
+            url: self.url.clone(),
+            _r: PhantomData,
+        }
+    }
+}
+
+impl<R: Resource> std::fmt::Debug for Page<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Page")
+            .field("collection", &R::COLLECTION)
+            .field("rows", &self.batch.num_rows())
+            .field("has_more", &self.has_more)
+            .field("next_cursor", &self.next_cursor)
+            .finish()
+    }
+}
+
+impl<R: Resource> Page<R> {
+    /// Decodes a page body received from `url`.
+    pub fn from_body(raw: Bytes, url: impl Into<String>) -> Result<Self> {
+        let url = url.into();
+        let (batch, p) = R::decode_page(&raw).map_err(|message| Error::Decode {
+            method: "GET".into(),
+            url: url.clone(),
+            message,
+        })?;
+        Ok(Page {
+            raw,
+            batch,
+            has_more: p.has_more,
+            next_cursor: p.next_cursor,
+            url,
+            _r: PhantomData,
+        })
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.batch.num_rows()
+    }
+
+    /// True when the page has no items.
+    pub fn is_empty(&self) -> bool {
+        self.batch.num_rows() == 0
+    }
+
+    /// The items as serde models (decoded from [`Page::raw`]).
+    pub fn items(&self) -> Result<Vec<R::Item>> {
+        if self.raw.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sink = VecSink(Vec::with_capacity(self.len()));
+        decode_envelope(&self.raw, R::COLLECTION, &mut sink).map_err(|message| Error::Decode {
+            method: "GET".into(),
+            url: self.url.clone(),
+            message,
+        })?;
+        Ok(sink.0)
+    }
+
+    /// An empty last page (schema included).
+    pub fn empty() -> Self {
+        Page {
+            raw: Bytes::new(),
+            batch: RecordBatch::new_empty(R::schema()),
+            has_more: false,
+            next_cursor: None,
+            url: String::new(),
+            _r: PhantomData,
+        }
+    }
+}
+
+/// Checks a page size (1..=100).
+pub fn check_limit(limit: u32) -> Result<()> {
+    if (1..=MAX_LIMIT).contains(&limit) {
+        Ok(())
+    } else {
+        Err(Error::validation(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}, got {limit}"),
+        ))
+    }
+}
+
+/// Fetches and decodes one page. `query` should already contain `limit`/`cursor` if wanted.
+pub async fn fetch_page<R: Resource>(
+    client: &Client,
+    path: &str,
+    query: Vec<(String, String)>,
+) -> Result<Page<R>> {
+    let url = build_url(client.base_url(), path, &query)?.to_string();
+    let resp = client.send(ApiRequest::get(path).with_query(query)).await?;
+    // Decoded inline: measured (release) ~27 µs for a 100-space page (23 kB) inline versus
+    // ~72 µs through `spawn_blocking` (~80 µs just to parse it into `serde_json::Value`).
+    // The page stream runs this inside its prefetch task anyway.
+    Page::from_body(resp.body, url)
+}
+
+/// Aborts the task when dropped, so an abandoned stream does not leave a request running.
+struct AbortOnDrop<T>(JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> Future for AbortOnDrop<T> {
+    type Output = std::result::Result<T, tokio::task::JoinError>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+struct StreamState<R: Resource> {
+    client: Client,
+    path: String,
+    query: Vec<(String, String)>,
+    limit: u32,
+    first_cursor: Option<String>,
+    started: bool,
+    inflight: Option<AbortOnDrop<Result<Page<R>>>>,
+    seen: HashSet<String>,
+    pending_error: Option<Error>,
+    done: bool,
+}
+
+impl<R: Resource> StreamState<R> {
+    fn spawn(&self, cursor: Option<String>) -> AbortOnDrop<Result<Page<R>>> {
+        let client = self.client.clone();
+        let path = self.path.clone();
+        let mut query = self.query.clone();
+        query.push(("limit".into(), self.limit.to_string()));
+        if let Some(c) = cursor {
+            query.push(("cursor".into(), c));
+        }
+        AbortOnDrop(tokio::spawn(async move {
+            fetch_page::<R>(&client, &path, query).await
+        }))
+    }
+}
+
+/// Streams every page from `cursor` (or the start). The next page is requested as soon as the
+/// current one's pagination is known, so it downloads while the caller handles the current one.
+/// Stops when `has_more` is false or `next_cursor` is missing; yields
+/// [`Error::RepeatedCursor`] (after the page that carried it) when the server repeats a cursor.
+/// `query` must not contain `limit` or `cursor`. Must be polled inside a tokio runtime.
+pub fn pages<R: Resource>(
+    client: Client,
+    path: String,
+    query: Vec<(String, String)>,
+    limit: u32,
+    cursor: Option<String>,
+) -> impl Stream<Item = Result<Page<R>>> + Send + 'static {
+    let mut seen = HashSet::new();
+    if let Some(c) = &cursor {
+        seen.insert(c.clone());
+    }
+    let state = StreamState::<R> {
+        client,
+        path,
+        query,
+        limit,
+        first_cursor: cursor,
+        started: false,
+        inflight: None,
+        seen,
+        pending_error: check_limit(limit).err(),
+        done: false,
+    };
+    futures::stream::unfold(state, |mut st| async move {
+        if let Some(e) = st.pending_error.take() {
+            st.done = true;
+            return Some((Err(e), st));
+        }
+        if st.done {
+            return None;
+        }
+        let handle = match st.inflight.take() {
+            Some(h) => h,
+            None if !st.started => {
+                st.started = true;
+                let first = st.first_cursor.take();
+                st.spawn(first)
+            }
+            None => return None,
+        };
+        let page = match handle.await {
+            Ok(Ok(page)) => page,
+            Ok(Err(e)) => {
+                st.done = true;
+                return Some((Err(e), st));
+            }
+            Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+            Err(_) => return None,
+        };
+        match (&page.next_cursor, page.has_more) {
+            (Some(next), true) => {
+                if st.seen.insert(next.clone()) {
+                    st.inflight = Some(st.spawn(Some(next.clone())));
+                } else {
+                    let url = format!("{}{}", st.client.base_url(), st.path);
+                    st.pending_error = Some(Error::RepeatedCursor {
+                        cursor: next.clone(),
+                        url,
+                    });
+                }
+            }
+            _ => st.done = true,
+        }
+        Some((Ok(page), st))
+    })
+}
+
+/// One page of items decoded with serde (for resources without an Arrow table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemsPage<T> {
+    pub items: Vec<T>,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+}
+
+/// Fetches one page of `collection` as serde items.
+pub async fn fetch_items<T: DeserializeOwned>(
+    client: &Client,
+    path: &str,
+    collection: &str,
+    query: Vec<(String, String)>,
+) -> Result<ItemsPage<T>> {
+    let url = build_url(client.base_url(), path, &query)?.to_string();
+    let resp = client.send(ApiRequest::get(path).with_query(query)).await?;
+    let mut sink = VecSink(Vec::new());
+    let p =
+        decode_envelope(&resp.body, collection, &mut sink).map_err(|message| Error::Decode {
+            method: "GET".into(),
+            url,
+            message,
+        })?;
+    Ok(ItemsPage {
+        items: sink.0,
+        has_more: p.has_more,
+        next_cursor: p.next_cursor,
+    })
+}

@@ -1,0 +1,322 @@
+//! Name-or-ID resolution (API.md §2.2–2.3) with a small per-client TTL cache.
+//!
+//! A [`Lookup`] describes one resolvable resource type; [`resolve`] implements the official
+//! client's algorithm for all of them, so adding projects, datasets, tasks or experiments is a
+//! matter of declaring their `Lookup` (see [`PROJECT`], [`DATASET`], [`TASK`]).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+pub use crate::ids::is_resource_id;
+use crate::paginate::{fetch_items, MAX_LIMIT};
+
+/// How exact matches are turned into one ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchPolicy {
+    /// All pages are read; more than one exact match is an [`Error::AmbiguousName`].
+    Unique,
+    /// The first exact match wins.
+    First,
+}
+
+/// The parent a name is resolved in (e.g. tasks are looked up within a space).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    /// Query parameter carrying the parent ID, e.g. `space_id`.
+    pub param: &'static str,
+    /// Argument name shown in hints, e.g. `space`.
+    pub argument: &'static str,
+}
+
+/// One resolvable resource type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lookup {
+    /// Singular type name used in messages, e.g. `space`.
+    pub resource_type: &'static str,
+    /// Envelope key of the list response, e.g. `spaces`.
+    pub collection: &'static str,
+    /// List path, e.g. `/v2/spaces`.
+    pub path: &'static str,
+    /// Required parent scope, if any.
+    pub scope: Option<Scope>,
+    pub policy: MatchPolicy,
+}
+
+const SPACE_SCOPE: Scope = Scope {
+    param: "space_id",
+    argument: "space",
+};
+
+/// Spaces: all organizations, unique match required.
+pub const SPACE: Lookup = Lookup {
+    resource_type: "space",
+    collection: "spaces",
+    path: "/v2/spaces",
+    scope: None,
+    policy: MatchPolicy::Unique,
+};
+/// Organizations: first exact match.
+pub const ORGANIZATION: Lookup = Lookup {
+    resource_type: "organization",
+    collection: "organizations",
+    path: "/v2/organizations",
+    scope: None,
+    policy: MatchPolicy::First,
+};
+/// Projects, within a space.
+pub const PROJECT: Lookup = Lookup {
+    resource_type: "project",
+    collection: "projects",
+    path: "/v2/projects",
+    scope: Some(SPACE_SCOPE),
+    policy: MatchPolicy::First,
+};
+/// Datasets, within a space.
+pub const DATASET: Lookup = Lookup {
+    resource_type: "dataset",
+    collection: "datasets",
+    path: "/v2/datasets",
+    scope: Some(SPACE_SCOPE),
+    policy: MatchPolicy::First,
+};
+/// Tasks, within a space.
+pub const TASK: Lookup = Lookup {
+    resource_type: "task",
+    collection: "tasks",
+    path: "/v2/tasks",
+    scope: Some(SPACE_SCOPE),
+    policy: MatchPolicy::First,
+};
+
+type CacheKey = (&'static str, String, String);
+
+/// Resolved `(type, scope, name) → id`, kept for a short time.
+pub(crate) struct ResolveCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<CacheKey, (String, Instant)>>,
+}
+
+impl ResolveCache {
+    pub(crate) fn new(ttl: Duration) -> Self {
+        ResolveCache {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<CacheKey, (String, Instant)>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn get(&self, key: &CacheKey) -> Option<String> {
+        let mut map = self.lock();
+        match map.get(key) {
+            Some((id, at)) if at.elapsed() < self.ttl => Some(id.clone()),
+            Some(_) => {
+                map.remove(key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn put(&self, key: CacheKey, id: String) {
+        let mut map = self.lock();
+        if map.len() > 1024 {
+            let ttl = self.ttl;
+            map.retain(|_, (_, at)| at.elapsed() < ttl);
+        }
+        map.insert(key, (id, Instant::now()));
+    }
+
+    /// Drops every entry of `resource_type` pointing at `id`, or named `name`.
+    pub(crate) fn invalidate(&self, resource_type: &str, id: Option<&str>, name: Option<&str>) {
+        self.lock().retain(|(t, _, n), (cached, _)| {
+            *t != resource_type || (id != Some(cached.as_str()) && name != Some(n.as_str()))
+        });
+    }
+}
+
+/// Forgets cached resolutions of `lookup` that point at `id` (call after delete or rename).
+pub fn invalidate_id(client: &Client, lookup: &Lookup, id: &str) {
+    client
+        .cache()
+        .invalidate(lookup.resource_type, Some(id), None);
+}
+
+/// Forgets cached resolutions of `lookup` for `name` (call after a create with that name).
+pub fn invalidate_name(client: &Client, lookup: &Lookup, name: &str) {
+    client
+        .cache()
+        .invalidate(lookup.resource_type, None, Some(name));
+}
+
+#[derive(Deserialize)]
+struct Named {
+    id: String,
+    name: String,
+}
+
+/// Resolves `name_or_id` to an ID. An ID (per [`is_resource_id`]) is returned unchanged
+/// without any request. `scope_id` is the parent's ID for scoped lookups.
+pub async fn resolve(
+    client: &Client,
+    lookup: &Lookup,
+    scope_id: Option<&str>,
+    name_or_id: &str,
+) -> Result<String> {
+    let name = name_or_id.trim();
+    if name.is_empty() {
+        return Err(Error::validation(
+            lookup.resource_type,
+            "must be a non-empty name or ID",
+        ));
+    }
+    if is_resource_id(name) {
+        return Ok(name.to_owned());
+    }
+    let mut query: Vec<(String, String)> = Vec::new();
+    if let Some(scope) = lookup.scope {
+        match scope_id {
+            Some(sid) => query.push((scope.param.to_owned(), sid.to_owned())),
+            None => {
+                let t = lookup.resource_type;
+                return Err(Error::NameNotFound {
+                    resource_type: t.to_owned(),
+                    resource_name: name.to_owned(),
+                    available_names: Vec::new(),
+                    hint: Some(format!(
+                        "Provide '{}' so the {t} name can be resolved, or provide the {t} ID instead of the name.",
+                        scope.argument
+                    )),
+                });
+            }
+        }
+    }
+    let key: CacheKey = (
+        lookup.resource_type,
+        scope_id.unwrap_or_default().to_owned(),
+        name.to_owned(),
+    );
+    if let Some(id) = client.cache().get(&key) {
+        return Ok(id);
+    }
+    query.push(("name".into(), name.to_owned()));
+    query.push(("limit".into(), MAX_LIMIT.to_string()));
+
+    let mut matches: Vec<String> = Vec::new();
+    let mut candidates: Vec<String> = Vec::new();
+    let mut seen_cursors: HashSet<String> = HashSet::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut q = query.clone();
+        if let Some(c) = &cursor {
+            q.push(("cursor".into(), c.clone()));
+        }
+        let page = fetch_items::<Named>(client, lookup.path, lookup.collection, q).await?;
+        for item in page.items {
+            if item.name == name {
+                if !matches.contains(&item.id) {
+                    matches.push(item.id);
+                }
+            } else if !candidates.contains(&item.name) {
+                candidates.push(item.name);
+            }
+        }
+        if lookup.policy == MatchPolicy::First && !matches.is_empty() {
+            break;
+        }
+        match (page.has_more, page.next_cursor) {
+            (true, Some(next)) => {
+                if !seen_cursors.insert(next.clone()) {
+                    return Err(Error::RepeatedCursor {
+                        cursor: next,
+                        url: format!("{}{}", client.base_url(), lookup.path),
+                    });
+                }
+                cursor = Some(next);
+            }
+            _ => break,
+        }
+    }
+    match matches.len() {
+        0 => Err(Error::NameNotFound {
+            resource_type: lookup.resource_type.to_owned(),
+            resource_name: name.to_owned(),
+            available_names: candidates,
+            hint: None,
+        }),
+        1 => {
+            let id = matches.remove(0);
+            client.cache().put(key, id.clone());
+            Ok(id)
+        }
+        _ if lookup.policy == MatchPolicy::First => {
+            let id = matches.remove(0);
+            client.cache().put(key, id.clone());
+            Ok(id)
+        }
+        _ => Err(Error::AmbiguousName {
+            resource_type: lookup.resource_type.to_owned(),
+            resource_name: name.to_owned(),
+            matching_ids: matches,
+        }),
+    }
+}
+
+/// Resolves a space name or ID (all organizations; ambiguous names are an error).
+pub async fn resolve_space(client: &Client, name_or_id: &str) -> Result<String> {
+    resolve(client, &SPACE, None, name_or_id).await
+}
+
+/// Resolves an organization name or ID (first exact match).
+pub async fn resolve_organization(client: &Client, name_or_id: &str) -> Result<String> {
+    resolve(client, &ORGANIZATION, None, name_or_id).await
+}
+
+/// Resolves a space-scoped resource (project, dataset, task…). `space` may be a name or an ID;
+/// a name is first resolved exactly with [`resolve_space`]. An ID is returned without a request
+/// even when `space` is missing.
+pub async fn resolve_in_space(
+    client: &Client,
+    lookup: &Lookup,
+    space: Option<&str>,
+    name_or_id: &str,
+) -> Result<String> {
+    if is_resource_id(name_or_id.trim()) {
+        return Ok(name_or_id.trim().to_owned());
+    }
+    let space_id = match space.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(resolve_space(client, s).await?),
+        None => None,
+    };
+    resolve(client, lookup, space_id.as_deref(), name_or_id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_expires_and_invalidates() {
+        let cache = ResolveCache::new(Duration::from_millis(50));
+        let key: CacheKey = ("space", String::new(), "prod".into());
+        cache.put(key.clone(), "ID1".into());
+        assert_eq!(cache.get(&key).as_deref(), Some("ID1"));
+        cache.invalidate("task", Some("ID1"), None);
+        assert_eq!(cache.get(&key).as_deref(), Some("ID1"));
+        cache.invalidate("space", Some("ID1"), None);
+        assert_eq!(cache.get(&key), None);
+        cache.put(key.clone(), "ID1".into());
+        cache.invalidate("space", None, Some("prod"));
+        assert_eq!(cache.get(&key), None);
+        cache.put(key.clone(), "ID1".into());
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(cache.get(&key), None);
+    }
+}

@@ -1,0 +1,310 @@
+//! Arrow table of spaces.
+//!
+//! Fixed schema, identical for every page and for an empty result:
+//!
+//! | column            | Arrow type              | nullable |
+//! |-------------------|-------------------------|----------|
+//! | `id`              | `Utf8`                  | no       |
+//! | `name`            | `Utf8`                  | no       |
+//! | `description`     | `Utf8`                  | yes      |
+//! | `created_at`      | `Timestamp(µs, "UTC")`  | no       |
+//! | `organization_id` | `Utf8`                  | yes      |
+//! | `is_private`      | `Boolean`               | yes      |
+//!
+//! Accepted field aliases: `createdAt`, `organizationId`, `isPrivate`. Unknown fields are
+//! ignored. Other newer optional fields (`ml_models_enabled`, …) are only in
+//! [`crate::model::Space`].
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use arrow_array::builder::{BooleanBuilder, StringBuilder, TimestampMicrosecondBuilder};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+
+use super::{BoolCell, RowSink, Seen, TimestampCell, Utf8Cell};
+use crate::paginate::{Pagination, Resource};
+
+/// The fixed schema of a spaces table.
+pub fn space_schema() -> SchemaRef {
+    static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
+    SCHEMA
+        .get_or_init(|| {
+            Arc::new(Schema::new(vec![
+                Field::new("id", DataType::Utf8, false),
+                Field::new("name", DataType::Utf8, false),
+                Field::new("description", DataType::Utf8, true),
+                Field::new(
+                    "created_at",
+                    DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+                    false,
+                ),
+                Field::new("organization_id", DataType::Utf8, true),
+                Field::new("is_private", DataType::Boolean, true),
+            ]))
+        })
+        .clone()
+}
+
+/// Column builders for spaces.
+pub struct SpaceColumns {
+    id: StringBuilder,
+    name: StringBuilder,
+    description: StringBuilder,
+    created_at: TimestampMicrosecondBuilder,
+    organization_id: StringBuilder,
+    is_private: BooleanBuilder,
+}
+
+impl SpaceColumns {
+    /// Builders sized for about `rows` rows.
+    pub fn with_capacity(rows: usize) -> Self {
+        SpaceColumns {
+            id: StringBuilder::with_capacity(rows, rows * 28),
+            name: StringBuilder::with_capacity(rows, rows * 24),
+            description: StringBuilder::with_capacity(rows, rows * 32),
+            created_at: TimestampMicrosecondBuilder::with_capacity(rows).with_timezone("UTC"),
+            organization_id: StringBuilder::with_capacity(rows, rows * 28),
+            is_private: BooleanBuilder::with_capacity(rows),
+        }
+    }
+
+    /// Finishes the builders into a batch with [`space_schema`].
+    pub fn finish(mut self) -> Result<RecordBatch, String> {
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(self.id.finish()),
+            Arc::new(self.name.finish()),
+            Arc::new(self.description.finish()),
+            Arc::new(self.created_at.finish()),
+            Arc::new(self.organization_id.finish()),
+            Arc::new(self.is_private.finish()),
+        ];
+        RecordBatch::try_new(space_schema(), columns).map_err(|e| e.to_string())
+    }
+}
+
+/// The spaces collection as a [`Resource`].
+pub struct SpaceResource;
+
+impl Resource for SpaceResource {
+    const COLLECTION: &'static str = "spaces";
+    type Item = crate::model::Space;
+    fn schema() -> SchemaRef {
+        space_schema()
+    }
+    fn decode_page(body: &[u8]) -> Result<(RecordBatch, Pagination), String> {
+        decode_spaces_page(body)
+    }
+}
+
+/// Decodes a `GET /v2/spaces` body into one batch plus pagination.
+pub fn decode_spaces_page(body: &[u8]) -> Result<(RecordBatch, Pagination), String> {
+    // Rough size guess: a space object is ~200 bytes of JSON.
+    let mut cols = SpaceColumns::with_capacity((body.len() / 200).clamp(1, 1024));
+    let pagination = super::decode_envelope(body, "spaces", &mut cols)?;
+    Ok((cols.finish()?, pagination))
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum SpaceField {
+    Id,
+    Name,
+    Description,
+    #[serde(alias = "createdAt")]
+    CreatedAt,
+    #[serde(alias = "organizationId")]
+    OrganizationId,
+    #[serde(alias = "isPrivate")]
+    IsPrivate,
+    #[serde(other)]
+    Other,
+}
+
+const ID: usize = 0;
+const NAME: usize = 1;
+const DESCRIPTION: usize = 2;
+const CREATED_AT: usize = 3;
+const ORGANIZATION_ID: usize = 4;
+const IS_PRIVATE: usize = 5;
+
+impl RowSink for SpaceColumns {
+    fn append_row<'de, D: Deserializer<'de>>(&mut self, de: D) -> Result<(), D::Error> {
+        de.deserialize_map(SpaceRowVisitor(self))
+    }
+}
+
+struct SpaceRowVisitor<'a>(&'a mut SpaceColumns);
+
+impl<'de> Visitor<'de> for SpaceRowVisitor<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a space object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let c = self.0;
+        let mut seen = Seen::default();
+        while let Some(field) = map.next_key::<SpaceField>()? {
+            match field {
+                SpaceField::Id => {
+                    seen.mark(ID, "id")?;
+                    map.next_value_seed(Utf8Cell {
+                        builder: &mut c.id,
+                        nullable: false,
+                    })?;
+                }
+                SpaceField::Name => {
+                    seen.mark(NAME, "name")?;
+                    map.next_value_seed(Utf8Cell {
+                        builder: &mut c.name,
+                        nullable: false,
+                    })?;
+                }
+                SpaceField::Description => {
+                    seen.mark(DESCRIPTION, "description")?;
+                    map.next_value_seed(Utf8Cell {
+                        builder: &mut c.description,
+                        nullable: true,
+                    })?;
+                }
+                SpaceField::CreatedAt => {
+                    seen.mark(CREATED_AT, "created_at")?;
+                    map.next_value_seed(TimestampCell {
+                        builder: &mut c.created_at,
+                        nullable: false,
+                    })?;
+                }
+                SpaceField::OrganizationId => {
+                    seen.mark(ORGANIZATION_ID, "organization_id")?;
+                    map.next_value_seed(Utf8Cell {
+                        builder: &mut c.organization_id,
+                        nullable: true,
+                    })?;
+                }
+                SpaceField::IsPrivate => {
+                    seen.mark(IS_PRIVATE, "is_private")?;
+                    map.next_value_seed(BoolCell {
+                        builder: &mut c.is_private,
+                        nullable: true,
+                    })?;
+                }
+                SpaceField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        for (i, name) in [(ID, "id"), (NAME, "name"), (CREATED_AT, "created_at")] {
+            if !seen.has(i) {
+                return Err(de::Error::missing_field(name));
+            }
+        }
+        if !seen.has(DESCRIPTION) {
+            c.description.append_null();
+        }
+        if !seen.has(ORGANIZATION_ID) {
+            c.organization_id.append_null();
+        }
+        if !seen.has(IS_PRIVATE) {
+            c.is_private.append_null();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::TimestampMicrosecondType;
+    use arrow_array::Array;
+
+    const FULL: &str = r#"{
+      "spaces": [
+        {"id": "U3BhY2U6MTAxOmtRMno=", "name": "prod", "description": "Prod \"traffic\"",
+         "created_at": "2026-01-12T09:15:02.118Z", "organization_id": "T3JnOjE=", "is_private": false,
+         "ml_models_enabled": true, "default_llm_integration": {"integration_id": "x", "model_name": "m"}},
+        {"id": "U3BhY2U6MTAyOmFhYWE=", "name": "staging", "description": null,
+         "createdAt": "2026-01-12T10:15:02+00:00", "organizationId": null, "isPrivate": true},
+        {"name": "old", "id": "U3BhY2U6MTAzOmJiYmI=", "created_at": "2026-01-12T11:15:02.5+02:00", "description": ""}
+      ],
+      "pagination": {"hasMore": true, "nextCursor": "abc"},
+      "extra": [1, 2, {"x": null}]
+    }"#;
+
+    #[test]
+    fn decodes_a_full_page() {
+        let (batch, p) = decode_spaces_page(FULL.as_bytes()).unwrap();
+        assert_eq!(batch.schema(), space_schema());
+        assert_eq!(batch.num_rows(), 3);
+        assert!(p.has_more);
+        assert_eq!(p.next_cursor.as_deref(), Some("abc"));
+        let names = batch.column(1).as_string::<i32>();
+        assert_eq!(names.value(0), "prod");
+        assert_eq!(names.value(2), "old");
+        let desc = batch.column(2).as_string::<i32>();
+        assert_eq!(desc.value(0), "Prod \"traffic\"");
+        assert!(desc.is_null(1));
+        assert_eq!(desc.value(2), "");
+        let ts = batch.column(3).as_primitive::<TimestampMicrosecondType>();
+        assert_eq!(ts.value(0), 1_768_209_302_118_000);
+        assert_eq!(ts.value(1), 1_768_209_302_000_000 + 3_600_000_000);
+        assert_eq!(ts.value(2), 1_768_209_302_000_000 + 500_000);
+        let org = batch.column(4).as_string::<i32>();
+        assert_eq!(org.value(0), "T3JnOjE=");
+        assert!(org.is_null(1) && org.is_null(2));
+        let private = batch.column(5).as_boolean();
+        assert!(!private.value(0) && private.value(1) && private.is_null(2));
+    }
+
+    #[test]
+    fn empty_page_has_the_same_schema() {
+        let (batch, p) =
+            decode_spaces_page(br#"{"spaces": [], "pagination": {"has_more": false}}"#).unwrap();
+        assert_eq!(batch.num_rows(), 0);
+        assert_eq!(batch.schema(), space_schema());
+        assert!(!p.has_more && p.next_cursor.is_none());
+        let (full, _) = decode_spaces_page(FULL.as_bytes()).unwrap();
+        assert_eq!(full.schema(), batch.schema());
+    }
+
+    #[test]
+    fn rejects_bad_rows() {
+        let missing = r#"{"spaces":[{"id":"a","created_at":"2026-01-01T00:00:00Z"}],"pagination":{"has_more":false}}"#;
+        assert!(decode_spaces_page(missing.as_bytes())
+            .unwrap_err()
+            .contains("name"));
+        let bad_ts = r#"{"spaces":[{"id":"a","name":"n","created_at":"yesterday"}],"pagination":{"has_more":false}}"#;
+        assert!(decode_spaces_page(bad_ts.as_bytes())
+            .unwrap_err()
+            .contains("yesterday"));
+        let dup =
+            r#"{"spaces":[{"id":"a","id":"b","name":"n","created_at":"2026-01-01T00:00:00Z"}]}"#;
+        assert!(decode_spaces_page(dup.as_bytes()).is_err());
+        let null_name =
+            r#"{"spaces":[{"id":"a","name":null,"created_at":"2026-01-01T00:00:00Z"}]}"#;
+        assert!(decode_spaces_page(null_name.as_bytes()).is_err());
+        assert!(decode_spaces_page(b"<html>").is_err());
+        assert!(decode_spaces_page(br#"{"tasks": []}"#)
+            .unwrap_err()
+            .contains("spaces"));
+        assert!(
+            decode_spaces_page(br#"{"spaces": [], "pagination": {"has_more": false}} x"#).is_err()
+        );
+    }
+
+    #[test]
+    fn timestamps_accept_offsets_and_fractions() {
+        use super::super::parse_timestamp_micros as p;
+        let base = p("2026-03-07T10:30:00Z").unwrap();
+        assert_eq!(p("2026-03-07T10:30:00+00:00").unwrap(), base);
+        assert_eq!(p("2026-03-07T12:30:00+02:00").unwrap(), base);
+        assert_eq!(p("2026-03-07T10:30:00.000Z").unwrap(), base);
+        assert_eq!(p("2026-03-07T10:30:00.123456Z").unwrap(), base + 123_456);
+        assert_eq!(p("2026-03-07T10:30:00.123456789Z").unwrap(), base + 123_456);
+        assert_eq!(p("2026-03-07T10:30:00").unwrap(), base);
+        assert!(p("2026-03-07").is_err());
+    }
+}

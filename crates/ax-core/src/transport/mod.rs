@@ -1,0 +1,301 @@
+//! HTTP transport: request/response types, authentication headers, timeouts and retries.
+
+pub mod problem;
+pub mod retry;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::Method;
+use url::Url;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+/// How a request may be retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryClass {
+    /// GET, DELETE, PATCH (and upserts): retried on 429, 502, 503, 504, connect errors and
+    /// timeouts.
+    Idempotent,
+    /// Creates, triggers, cancels: retried only on 429 and when the connection could not be
+    /// made (the request provably never reached the server).
+    NonIdempotent,
+}
+
+/// One API call.
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    pub method: Method,
+    /// Path including `/v2`, with segments already percent-encoded (see [`crate::api::path`]).
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Option<serde_json::Value>,
+    pub retry: RetryClass,
+}
+
+impl ApiRequest {
+    /// A request whose retry class follows the method (POST → non-idempotent).
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        let retry = if method == Method::POST {
+            RetryClass::NonIdempotent
+        } else {
+            RetryClass::Idempotent
+        };
+        ApiRequest {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            retry,
+        }
+    }
+
+    /// A GET request.
+    pub fn get(path: impl Into<String>) -> Self {
+        ApiRequest::new(Method::GET, path)
+    }
+
+    /// Adds a JSON body.
+    pub fn with_body(mut self, body: serde_json::Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// Replaces the query.
+    pub fn with_query(mut self, query: Vec<(String, String)>) -> Self {
+        self.query = query;
+        self
+    }
+
+    /// Overrides the retry class.
+    pub fn with_retry(mut self, retry: RetryClass) -> Self {
+        self.retry = retry;
+        self
+    }
+}
+
+/// A 2xx response.
+#[derive(Debug, Clone)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub body: Bytes,
+    pub headers: HeaderMap,
+}
+
+/// One attempt, reported to the observer (for `--verbose`). Never carries the API key.
+#[derive(Debug, Clone)]
+pub struct RequestEvent {
+    pub method: String,
+    pub url: String,
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    pub elapsed: Duration,
+    /// 1 for the first attempt.
+    pub attempt: u32,
+}
+
+/// Observer callback type.
+pub type Observer = Arc<dyn Fn(&RequestEvent) + Send + Sync>;
+
+/// Builds the full URL of a request from the root URL (no trailing slash) and path.
+pub(crate) fn build_url(root: &str, path: &str, query: &[(String, String)]) -> Result<Url> {
+    let sep = if path.starts_with('/') { "" } else { "/" };
+    let mut url = Url::parse(&format!("{root}{sep}{path}"))
+        .map_err(|e| Error::Config(format!("cannot build a URL from path '{path}': {e}")))?;
+    if !query.is_empty() {
+        let mut pairs = url.query_pairs_mut();
+        for (k, v) in query {
+            pairs.append_pair(k, v);
+        }
+    }
+    Ok(url)
+}
+
+enum Failure {
+    /// The connection could not be established: nothing was sent.
+    Connect(String),
+    /// No response in time.
+    Timeout,
+    /// The connection failed after the request may have been sent.
+    Io(String),
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    if parts.is_empty() {
+        let mut copy_text = e.to_string();
+        if let Some(url) = e.url() {
+            copy_text = copy_text.replace(url.as_str(), "");
+        }
+        parts.push(copy_text);
+    }
+    parts.join(": ")
+}
+
+async fn attempt_once(
+    http: &reqwest::Client,
+    method: &Method,
+    url: &Url,
+    body: Option<&Bytes>,
+) -> std::result::Result<(u16, HeaderMap, Bytes), reqwest::Error> {
+    let mut rb = http.request(method.clone(), url.clone());
+    if let Some(body) = body {
+        rb = rb
+            .header(CONTENT_TYPE, "application/json")
+            .body(body.clone());
+    }
+    let resp = rb.send().await?;
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let bytes = resp.bytes().await?;
+    Ok((status, headers, bytes))
+}
+
+/// Runs one API call with retries, per-attempt and total timeouts.
+pub(crate) async fn execute(
+    http: &reqwest::Client,
+    config: &Config,
+    root: &str,
+    observer: Option<&Observer>,
+    req: ApiRequest,
+) -> Result<ApiResponse> {
+    let url = build_url(root, &req.path, &req.query)?;
+    let method_s = req.method.as_str().to_owned();
+    let url_s = url.to_string();
+    let body = match &req.body {
+        Some(v) => Some(Bytes::from(
+            serde_json::to_vec(v).map_err(|e| Error::validation("body", e.to_string()))?,
+        )),
+        None => None,
+    };
+    let start = Instant::now();
+    let deadline = start + config.total_timeout;
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(Error::Timeout {
+                method: method_s,
+                url: url_s,
+                attempts: attempt - 1,
+                elapsed: start.elapsed(),
+            });
+        }
+        let per_attempt = config.timeout.min(remaining);
+        let t0 = Instant::now();
+        let outcome = tokio::time::timeout(
+            per_attempt,
+            attempt_once(http, &req.method, &url, body.as_ref()),
+        )
+        .await;
+        let elapsed = t0.elapsed();
+        let emit = |status: Option<u16>, error: Option<String>| {
+            if let Some(obs) = observer {
+                obs(&RequestEvent {
+                    method: method_s.clone(),
+                    url: url_s.clone(),
+                    status,
+                    error,
+                    elapsed,
+                    attempt,
+                });
+            }
+        };
+        let may_retry = attempt <= config.max_retries;
+        let failure = match outcome {
+            Ok(Ok((status, headers, bytes))) => {
+                emit(Some(status), None);
+                if (200..300).contains(&status) {
+                    return Ok(ApiResponse {
+                        status,
+                        body: bytes,
+                        headers,
+                    });
+                }
+                let retry_after = headers
+                    .get(RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+                let api = problem::decode_problem(
+                    status,
+                    &bytes,
+                    &method_s,
+                    &url_s,
+                    retry_after.map(|d| d.as_secs_f64()),
+                    attempt,
+                );
+                if !may_retry || !retry::status_is_retryable(status, req.retry) {
+                    return Err(Error::Api(api));
+                }
+                let delay = retry_after.unwrap_or_else(|| {
+                    retry::backoff_delay(attempt, config.backoff_initial, config.backoff_max)
+                });
+                if delay >= deadline.saturating_duration_since(Instant::now()) {
+                    return Err(Error::Api(api));
+                }
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+            Ok(Err(e)) if e.is_connect() => Failure::Connect(describe(&e)),
+            Ok(Err(e)) if e.is_timeout() => Failure::Timeout,
+            Ok(Err(e)) => Failure::Io(describe(&e)),
+            Err(_) => Failure::Timeout,
+        };
+        let (kind, message) = match &failure {
+            Failure::Connect(m) => ("connect error", m.clone()),
+            Failure::Timeout => (
+                "timeout",
+                format!("no response within {:.1}s", per_attempt.as_secs_f64()),
+            ),
+            Failure::Io(m) => ("connection error", m.clone()),
+        };
+        emit(None, Some(format!("{kind}: {message}")));
+        let final_error = match failure {
+            Failure::Connect(message) => Error::Connect {
+                method: method_s.clone(),
+                url: url_s.clone(),
+                message,
+                attempts: attempt,
+            },
+            _ if req.retry == RetryClass::NonIdempotent => {
+                return Err(Error::UnknownOutcome {
+                    method: method_s,
+                    url: url_s,
+                    message,
+                });
+            }
+            Failure::Timeout => Error::Timeout {
+                method: method_s.clone(),
+                url: url_s.clone(),
+                attempts: attempt,
+                elapsed: start.elapsed(),
+            },
+            Failure::Io(message) => Error::Connect {
+                method: method_s.clone(),
+                url: url_s.clone(),
+                message,
+                attempts: attempt,
+            },
+        };
+        if !may_retry {
+            return Err(final_error);
+        }
+        let delay = retry::backoff_delay(attempt, config.backoff_initial, config.backoff_max);
+        if delay >= deadline.saturating_duration_since(Instant::now()) {
+            return Err(final_error);
+        }
+        tokio::time::sleep(delay).await;
+    }
+}
