@@ -1,0 +1,318 @@
+"""Type stubs for the native module (pyo3). Import the public names from ``arize_ax``."""
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from typing_extensions import Self
+
+__version__: str
+
+_T = TypeVar("_T")
+
+RoleInput = str | Mapping[str, Any] | Any
+"""``"admin"``/``"member"``/``"read-only"``/``"annotator"`` (any case, ``-`` or ``_``), a
+custom role ID, ``{"type": "PREDEFINED", "name": "MEMBER"}``, ``{"type": "CUSTOM", "id": ...}``,
+or an object with ``type`` and ``name``/``id`` attributes (the official SDK's role models)."""
+
+class Space:
+    """A space. Attributes carry the API's field names."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime:
+        """Timezone-aware (UTC)."""
+    @property
+    def organization_id(self) -> str | None: ...
+    @property
+    def is_private(self) -> bool | None: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The space as a plain dict; datetimes stay ``datetime`` objects."""
+
+class SpaceRoleAssignment:
+    """A role in a space.
+
+    ``type`` is ``"PREDEFINED"`` (with ``name``) or ``"CUSTOM"`` (with ``id``).
+    """
+
+    @property
+    def type(self) -> Literal["PREDEFINED", "CUSTOM"]: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def id(self) -> str | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+class SpaceMembership:
+    """A user's membership in a space."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def space_id(self) -> str: ...
+    @property
+    def role(self) -> SpaceRoleAssignment: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+class Pagination:
+    """Cursor state of a list result (as ``response.pagination`` in the official SDK)."""
+
+    @property
+    def has_more(self) -> bool: ...
+    @property
+    def next_cursor(self) -> str | None: ...
+
+class Page(Generic[_T]):
+    """One page (``list``) or every page (``list_all``) of a listing.
+
+    The rows are Arrow record batches decoded in Rust; ``pyarrow.table(page)`` and
+    ``polars.DataFrame(page)`` read them through the Arrow PyCapsule interface without
+    copying. Typed items are built on first access to ``items``, iteration or indexing.
+    The schema is fixed per resource: the same for every page and for an empty result.
+    """
+
+    @property
+    def items(self) -> list[_T]: ...
+    @property
+    def has_more(self) -> bool: ...
+    @property
+    def next_cursor(self) -> str | None: ...
+    @property
+    def pagination(self) -> Pagination: ...
+    @property
+    def num_batches(self) -> int:
+        """Number of record batches (one per page fetched)."""
+    @property
+    def spaces(self) -> list[_T]:
+        """The items, under the official SDK's attribute name (space listings only)."""
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[_T]: ...
+    def __getitem__(self, index: int) -> _T: ...
+    def __arrow_c_schema__(self) -> object: ...
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
+    def to_arrow(self) -> Any:
+        """A ``pyarrow.Table`` (zero-copy)."""
+    def to_pandas(self) -> Any:
+        """A ``pandas.DataFrame``; needs ``pip install "arize-ax[pandas]"``."""
+    def to_polars(self) -> Any:
+        """A ``polars.DataFrame``; needs ``pip install "arize-ax[polars]"``."""
+
+class SpacesClient:
+    """Spaces operations (blocking). Every method is keyword-only, as in the official SDK.
+
+    ``space`` arguments take a name or an ID; a name is resolved exactly (case-sensitive)
+    over every page of ``GET /v2/spaces?name=...``. Blocking calls release the GIL and
+    Ctrl-C interrupts them.
+    """
+
+    def list(
+        self,
+        *,
+        organization_id: str | None = None,
+        name: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[Space]:
+        """One page of the spaces visible to the key (``limit`` 1..100)."""
+    def list_all(
+        self,
+        *,
+        organization_id: str | None = None,
+        name: str | None = None,
+        limit: int = 100,
+    ) -> Page[Space]:
+        """Every page, fetched with the next request in flight; ``limit`` is the page size."""
+    def get(self, *, space: str) -> Space:
+        """A space by name or ID."""
+    def create(
+        self,
+        *,
+        name: str,
+        organization_id: str,
+        description: str | None = None,
+        is_private: bool | None = None,
+    ) -> Space:
+        """Creates a space (``organization_id`` may also be an organization name)."""
+    def update(
+        self,
+        *,
+        space: str,
+        name: str | None = ...,
+        description: str | None = ...,
+        is_private: bool | None = ...,
+    ) -> Space:
+        """Sends only the fields passed; ``description=None`` clears it, ``name=None`` is
+        ignored. Passing nothing raises ``ValidationError`` before any request."""
+    def delete(self, *, space: str) -> None:
+        """Deletes the space and everything in it. Irreversible."""
+    def add_user(self, *, space: str, user_id: str, role: RoleInput) -> SpaceMembership:
+        """Adds a user to the space, or changes a member's role (upsert)."""
+    def remove_user(self, *, space: str, user_id: str) -> None:
+        """Removes the user from the space."""
+
+class AsyncSpacesClient:
+    """Spaces operations as asyncio awaitables.
+
+    Same names and arguments as :class:`SpacesClient`.
+    """
+
+    async def list(
+        self,
+        *,
+        organization_id: str | None = None,
+        name: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[Space]: ...
+    async def list_all(
+        self,
+        *,
+        organization_id: str | None = None,
+        name: str | None = None,
+        limit: int = 100,
+    ) -> Page[Space]: ...
+    async def get(self, *, space: str) -> Space: ...
+    async def create(
+        self,
+        *,
+        name: str,
+        organization_id: str,
+        description: str | None = None,
+        is_private: bool | None = None,
+    ) -> Space: ...
+    async def update(
+        self,
+        *,
+        space: str,
+        name: str | None = ...,
+        description: str | None = ...,
+        is_private: bool | None = ...,
+    ) -> Space: ...
+    async def delete(self, *, space: str) -> None: ...
+    async def add_user(self, *, space: str, user_id: str, role: RoleInput) -> SpaceMembership: ...
+    async def remove_user(self, *, space: str, user_id: str) -> None: ...
+
+class Client:
+    """Blocking client."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        region: str | None = None,
+        base_url: str | None = None,
+        host: str | None = None,
+        scheme: str | None = None,
+        port: int | None = None,
+        timeout: float = 30.0,
+        total_timeout: float = 120.0,
+        max_retries: int = 3,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        """Configuration precedence: arguments > environment (``ARIZE_API_KEY``,
+        ``ARIZE_REGION``, ``ARIZE_API_HOST``, ``ARIZE_API_SCHEME``, ``ARIZE_API_PORT``) >
+        defaults (``https://api.arize.com``).
+
+        ``timeout`` bounds each attempt and ``total_timeout`` the whole call, retries
+        and backoff included. Idempotent requests are retried up to ``max_retries``
+        times on 429 (honouring ``Retry-After``), 502/503/504 and connection errors; a
+        create is never resent once it may have reached the server. The key is never
+        sent over plain ``http://`` to a non-loopback host unless ``allow_insecure_http``.
+        """
+    @property
+    def base_url(self) -> str: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc: object) -> bool: ...
+    @property
+    def spaces(self) -> SpacesClient: ...
+
+class AsyncClient:
+    """asyncio client; the same operations as :class:`Client`, as awaitables."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        region: str | None = None,
+        base_url: str | None = None,
+        host: str | None = None,
+        scheme: str | None = None,
+        port: int | None = None,
+        timeout: float = 30.0,
+        total_timeout: float = 120.0,
+        max_retries: int = 3,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        """Configuration precedence: arguments > environment (``ARIZE_API_KEY``,
+        ``ARIZE_REGION``, ``ARIZE_API_HOST``, ``ARIZE_API_SCHEME``, ``ARIZE_API_PORT``) >
+        defaults (``https://api.arize.com``).
+
+        ``timeout`` bounds each attempt and ``total_timeout`` the whole call, retries
+        and backoff included. Idempotent requests are retried up to ``max_retries``
+        times on 429 (honouring ``Retry-After``), 502/503/504 and connection errors; a
+        create is never resent once it may have reached the server. The key is never
+        sent over plain ``http://`` to a non-loopback host unless ``allow_insecure_http``.
+        """
+    @property
+    def base_url(self) -> str: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc: object) -> bool: ...
+    @property
+    def spaces(self) -> AsyncSpacesClient: ...
+
+class Emulator:
+    """A running emulator of the API. Prefer :class:`arize_ax.testing.EmulatorServer`."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        seed: Literal["demo", "none"] = "demo",
+        control: bool = True,
+        lenient: bool = False,
+    ) -> None: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def api_key(self) -> str: ...
+    @property
+    def running(self) -> bool: ...
+    def stop(self) -> None: ...
+    def reset(self) -> None: ...
+    def seed_info(self) -> dict[str, Any]: ...
+    def create_user(
+        self,
+        *,
+        name: str,
+        email: str,
+        account_role: str = "MEMBER",
+        organization_ids: list[str] = ...,
+    ) -> str: ...
+    def create_key(self, *, user_id: str) -> str: ...
+    def set_space_role(self, *, space_id: str, user_id: str, role: str | None) -> None: ...
+    def key_for_space_role(self, *, space_id: str, role: str) -> str: ...
+    def add_fault(
+        self,
+        *,
+        path: str,
+        method: str | None = None,
+        count: int = 1,
+        status: int | None = None,
+        retry_after: str | None = None,
+        latency_ms: int = 0,
+        body: str | None = None,
+        content_type: str | None = None,
+    ) -> None: ...
+    def clear_faults(self) -> None: ...
+    def requests(self) -> list[dict[str, Any]]: ...
+    def clear_requests(self) -> None: ...

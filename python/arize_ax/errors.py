@@ -1,0 +1,187 @@
+"""Exceptions raised by arize_ax.
+
+Every exception derives from :class:`AxError`. HTTP failures are :class:`ApiError`
+subclasses chosen by status code and carry the RFC 9457 problem fields the server
+returned. Input that the client can reject before sending anything raises
+:class:`ValidationError`, which is also a :class:`ValueError` (as in the official SDK).
+
+None of these exceptions ever contains the API key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "AmbiguousNameError",
+    "ApiError",
+    "AxError",
+    "BadRequestError",
+    "BetaWarning",
+    "ConfigError",
+    "ConflictError",
+    "ConnectError",
+    "DecodeError",
+    "ForbiddenError",
+    "MissingApiKeyError",
+    "NameNotFoundError",
+    "NotFoundError",
+    "PaginationError",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "ServerError",
+    "TransportError",
+    "UnauthorizedError",
+    "UnknownOutcomeError",
+    "UnprocessableEntityError",
+    "ValidationError",
+]
+
+
+class BetaWarning(UserWarning):
+    """Emitted once per process for each pre-release (beta/alpha) API method.
+
+    Silence it with the standard filters, e.g.
+    ``warnings.filterwarnings("ignore", category=arize_ax.errors.BetaWarning)``.
+    """
+
+
+class AxError(Exception):
+    """Base class of every error raised by arize_ax."""
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        for key, value in fields.items():
+            setattr(self, key, value)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ApiError(AxError):
+    """The server answered with an error status.
+
+    Attributes mirror the RFC 9457 problem body (``status``, ``title``, ``detail``,
+    ``type``, ``instance``) plus the request's ``method`` and ``url``, the raw
+    response ``body`` and the number of ``attempts`` made (retries included).
+    """
+
+    status: int
+    title: str
+    detail: str | None
+    type: str | None
+    instance: str | None
+    method: str
+    url: str
+    body: str
+    attempts: int
+
+
+class BadRequestError(ApiError):
+    """400: the request was malformed or broke a rule of the API."""
+
+
+class UnauthorizedError(ApiError):
+    """401: the API key is missing or not valid."""
+
+
+class ForbiddenError(ApiError):
+    """403: the key can see the resource but may not do this to it."""
+
+
+class NotFoundError(ApiError):
+    """404: the resource does not exist or is not visible to this key."""
+
+
+class ConflictError(ApiError):
+    """409: the request conflicts with the current state (e.g. a duplicate name)."""
+
+
+class UnprocessableEntityError(ApiError):
+    """422: the request is well formed but refers to something unusable."""
+
+
+class RateLimitError(ApiError):
+    """429: throttled. ``retry_after`` holds the server's ``Retry-After`` in seconds, if sent."""
+
+    retry_after: float | None
+
+
+class ServerError(ApiError):
+    """5xx: the server failed."""
+
+
+class TransportError(AxError):
+    """The request could not be completed at the HTTP level."""
+
+    method: str
+    url: str
+
+
+class ConnectError(TransportError, ConnectionError):
+    """The connection to the server failed (after the allowed retries)."""
+
+    attempts: int
+
+
+class RequestTimeoutError(TransportError, TimeoutError):
+    """The request (or the whole call with its retries) ran past its timeout."""
+
+    attempts: int
+
+
+class UnknownOutcomeError(TransportError):
+    """A non-idempotent request (a create, a trigger) may or may not have reached the server.
+
+    It was not resent, so nothing can be duplicated; check whether the resource exists
+    before trying again.
+    """
+
+
+class DecodeError(AxError):
+    """The server's response could not be decoded."""
+
+    method: str
+    url: str
+
+
+class PaginationError(AxError):
+    """The server returned a cursor it had already returned (the listing would loop)."""
+
+    cursor: str
+    url: str
+
+
+class ValidationError(AxError, ValueError):
+    """Bad input, rejected before any request was sent. ``field`` names the culprit."""
+
+    field: str
+
+
+class ConfigError(AxError, ValueError):
+    """The client configuration is invalid (region, host, scheme, base_url ...)."""
+
+
+class MissingApiKeyError(ConfigError):
+    """No API key was given and ``ARIZE_API_KEY`` is not set."""
+
+
+class NameNotFoundError(AxError, LookupError):
+    """A resource name did not match any resource exactly.
+
+    ``resource_type``, ``resource_name`` and ``available_names`` (names returned by the
+    server's substring filter) describe the miss.
+    """
+
+    resource_type: str
+    resource_name: str
+    available_names: list[str]
+
+
+class AmbiguousNameError(AxError, LookupError):
+    """A resource name matched several resources; ``matching_ids`` lists them."""
+
+    resource_type: str
+    resource_name: str
+    matching_ids: list[str]

@@ -1,0 +1,123 @@
+//! `Client` and `AsyncClient`: configuration plus one connection pool, shared by the
+//! resource clients hanging off them (`.spaces`, later `.tasks`).
+
+use std::time::Duration;
+
+use ax_core::{Config, ConfigInput};
+use pyo3::prelude::*;
+
+use crate::errors::{validation, ToPyErr};
+use crate::spaces::{AsyncSpacesClient, SpacesClient};
+
+fn seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Duration> {
+    if !(value.is_finite() && value > 0.0) {
+        return Err(validation(
+            py,
+            field,
+            format!("{field} must be a positive number of seconds, got {value}"),
+        ));
+    }
+    Ok(Duration::from_secs_f64(value))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    py: Python<'_>,
+    api_key: Option<String>,
+    region: Option<String>,
+    base_url: Option<String>,
+    host: Option<String>,
+    scheme: Option<String>,
+    port: Option<u16>,
+    timeout: f64,
+    total_timeout: f64,
+    max_retries: u32,
+    allow_insecure_http: bool,
+) -> PyResult<ax_core::Client> {
+    let input = ConfigInput {
+        api_key,
+        region,
+        base_url,
+        host,
+        scheme,
+        port,
+        timeout: Some(seconds(py, "timeout", timeout)?),
+        total_timeout: Some(seconds(py, "total_timeout", total_timeout)?),
+        max_retries: Some(max_retries),
+        allow_insecure_http: Some(allow_insecure_http),
+    };
+    let config = Config::from_env(input).map_err(|e| e.to_pyerr(py))?;
+    ax_core::Client::new(config).map_err(|e| e.to_pyerr(py))
+}
+
+macro_rules! client_class {
+    ($class:ident, $pyname:literal, $spaces:ident) => {
+        #[pyclass(module = "arize_ax._native", name = $pyname, frozen)]
+        pub struct $class {
+            core: ax_core::Client,
+            spaces: Py<$spaces>,
+        }
+
+        #[pymethods]
+        impl $class {
+            #[new]
+            #[pyo3(signature = (
+                api_key=None, *, region=None, base_url=None, host=None, scheme=None, port=None,
+                timeout=30.0, total_timeout=120.0, max_retries=3, allow_insecure_http=false
+            ))]
+            #[allow(clippy::too_many_arguments)]
+            fn new(
+                py: Python<'_>,
+                api_key: Option<String>,
+                region: Option<String>,
+                base_url: Option<String>,
+                host: Option<String>,
+                scheme: Option<String>,
+                port: Option<u16>,
+                timeout: f64,
+                total_timeout: f64,
+                max_retries: u32,
+                allow_insecure_http: bool,
+            ) -> PyResult<Self> {
+                let core = build(
+                    py, api_key, region, base_url, host, scheme, port, timeout, total_timeout,
+                    max_retries, allow_insecure_http,
+                )?;
+                let spaces = Py::new(py, $spaces::new(core.clone()))?;
+                Ok($class { core, spaces })
+            }
+
+            /// Spaces operations.
+            #[getter]
+            fn spaces(&self, py: Python<'_>) -> Py<$spaces> {
+                self.spaces.clone_ref(py)
+            }
+
+            /// The API root this client talks to (without `/v2`).
+            #[getter]
+            fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+
+            fn __repr__(&self) -> String {
+                format!("{}(base_url={:?})", $pyname, self.core.base_url())
+            }
+
+            fn __enter__(slf: Py<Self>) -> Py<Self> {
+                slf
+            }
+
+            fn __exit__(
+                &self,
+                _exc_type: &Bound<'_, PyAny>,
+                _exc: &Bound<'_, PyAny>,
+                _tb: &Bound<'_, PyAny>,
+            ) -> bool {
+                false
+            }
+        }
+    };
+}
+
+client_class!(Client, "Client", SpacesClient);
+client_class!(AsyncClient, "AsyncClient", AsyncSpacesClient);

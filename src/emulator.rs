@@ -1,0 +1,207 @@
+//! The bundled emulator, started in-process on the shared runtime. The Python-facing
+//! wrapper with context-manager and pytest support is `arize_ax.testing`.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+
+use ax_emulator::{Control, EmulatorOptions, Fault, Seed};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+
+use crate::runtime::wait;
+
+fn control_err(message: String) -> PyErr {
+    PyValueError::new_err(message)
+}
+
+/// A running emulator of the Arize AX REST API v2 on a loopback port.
+#[pyclass(module = "arize_ax._native", name = "Emulator", frozen)]
+pub struct Emulator {
+    server: Mutex<Option<ax_emulator::Emulator>>,
+    control: Control,
+    url: String,
+    port: u16,
+    api_key: String,
+}
+
+impl Emulator {
+    fn ensure_running(&self) -> PyResult<()> {
+        let guard = self.server.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            return Err(PyRuntimeError::new_err("the emulator has been stopped"));
+        }
+        Ok(())
+    }
+}
+
+#[pymethods]
+impl Emulator {
+    /// Starts an emulator; `port=0` picks a free port.
+    #[new]
+    #[pyo3(signature = (*, host="127.0.0.1", port=0, seed="demo", control=true, lenient=false))]
+    fn new(
+        py: Python<'_>,
+        host: &str,
+        port: u16,
+        seed: &str,
+        control: bool,
+        lenient: bool,
+    ) -> PyResult<Self> {
+        let ip: IpAddr = host.parse().map_err(|_| {
+            PyValueError::new_err(format!("host must be an IP address, got {host:?}"))
+        })?;
+        let seed = match seed.to_ascii_lowercase().as_str() {
+            "demo" => Seed::Demo,
+            "none" => Seed::None,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "seed must be 'demo' or 'none', got {other:?}"
+                )))
+            }
+        };
+        let opts = EmulatorOptions {
+            bind: SocketAddr::new(ip, port),
+            seed,
+            control,
+            lenient,
+        };
+        let server = wait(py, ax_emulator::Emulator::start(opts))?;
+        Ok(Emulator {
+            control: server.control(),
+            url: server.url(),
+            port: server.port(),
+            api_key: server.admin_key(),
+            server: Mutex::new(Some(server)),
+        })
+    }
+
+    /// Base URL to pass as `Client(base_url=...)`.
+    #[getter]
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    #[getter]
+    fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The seeded admin API key.
+    #[getter]
+    fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// True until `stop()`.
+    #[getter]
+    fn running(&self) -> bool {
+        self.ensure_running().is_ok()
+    }
+
+    /// Stops the server (idempotent).
+    fn stop(&self, py: Python<'_>) -> PyResult<()> {
+        let server = self.server.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(server) = server {
+            wait(py, async move {
+                server.shutdown().await;
+                Ok::<(), PyErr>(())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Back to the fresh seed; clears faults and the request log.
+    fn reset(&self) -> PyResult<()> {
+        self.ensure_running()?;
+        self.control.reset();
+        Ok(())
+    }
+
+    /// IDs, names and keys of the seeded organizations, users and spaces.
+    fn seed_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.control.seed_info())?)
+    }
+
+    #[pyo3(signature = (*, name, email, account_role="MEMBER", organization_ids=Vec::new()))]
+    fn create_user(
+        &self,
+        name: &str,
+        email: &str,
+        account_role: &str,
+        organization_ids: Vec<String>,
+    ) -> PyResult<String> {
+        self.control
+            .create_user(name, email, account_role, &organization_ids)
+            .map_err(control_err)
+    }
+
+    #[pyo3(signature = (*, user_id))]
+    fn create_key(&self, user_id: &str) -> PyResult<String> {
+        self.control.create_key(user_id).map_err(control_err)
+    }
+
+    #[pyo3(signature = (*, space_id, user_id, role))]
+    fn set_space_role(&self, space_id: &str, user_id: &str, role: Option<&str>) -> PyResult<()> {
+        self.control
+            .set_space_role(space_id, user_id, role)
+            .map_err(control_err)
+    }
+
+    /// A new user holding `role` in the space (or "NONE": no access); returns its key.
+    #[pyo3(signature = (*, space_id, role))]
+    fn key_for_space_role(&self, space_id: &str, role: &str) -> PyResult<String> {
+        self.control
+            .key_for_space_role(space_id, role)
+            .map_err(control_err)
+    }
+
+    /// Makes the next `count` requests matching `method` and `path` (exact, or a
+    /// prefix ending in `*`) answer `status` (with `retry_after`, `body`) and/or wait
+    /// `latency_ms` first.
+    #[pyo3(signature = (*, path, method=None, count=1, status=None, retry_after=None, latency_ms=0, body=None, content_type=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn add_fault(
+        &self,
+        path: String,
+        method: Option<String>,
+        count: u32,
+        status: Option<u16>,
+        retry_after: Option<String>,
+        latency_ms: u64,
+        body: Option<String>,
+        content_type: Option<String>,
+    ) {
+        self.control.add_fault(Fault {
+            method: method.map(|m| m.to_ascii_uppercase()),
+            path,
+            count,
+            status,
+            retry_after,
+            latency_ms,
+            body,
+            content_type,
+        });
+    }
+
+    fn clear_faults(&self) {
+        self.control.clear_faults();
+    }
+
+    /// Every `/v2` request seen since the last clear, as dicts
+    /// (`method`, `path`, `query`, `status`, `fault`).
+    fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.control.requests())?)
+    }
+
+    fn clear_requests(&self) {
+        self.control.clear_requests();
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Emulator(url={:?}, running={})",
+            self.url,
+            self.ensure_running().is_ok()
+        )
+    }
+}

@@ -1,0 +1,31 @@
+//! `arize_ax._native`: the pyo3 bindings of arize-ax. This crate only converts
+//! types and errors; every operation lives in `ax-core` (and the emulator in
+//! `ax-emulator`).
+
+use pyo3::prelude::*;
+
+mod call;
+mod client;
+mod emulator;
+mod errors;
+mod models;
+mod page;
+mod runtime;
+mod spaces;
+mod warn;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<client::AsyncClient>()?;
+    m.add_class::<spaces::SpacesClient>()?;
+    m.add_class::<spaces::AsyncSpacesClient>()?;
+    m.add_class::<models::Space>()?;
+    m.add_class::<models::SpaceMembership>()?;
+    m.add_class::<models::SpaceRoleAssignment>()?;
+    m.add_class::<page::Page>()?;
+    m.add_class::<page::Pagination>()?;
+    m.add_class::<emulator::Emulator>()?;
+    Ok(())
+}

@@ -1,0 +1,71 @@
+"""List results as Arrow: fixed schema, zero-copy export, pandas and polars."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+from arize_ax import Client
+
+SPACE_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.utf8(), nullable=False),
+        pa.field("name", pa.utf8(), nullable=False),
+        pa.field("description", pa.utf8()),
+        pa.field("created_at", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("organization_id", pa.utf8()),
+        pa.field("is_private", pa.bool_()),
+    ]
+)
+
+
+def test_schema_is_fixed_for_full_and_empty_pages(client: Client) -> None:
+    full = pa.table(client.spaces.list())
+    empty = pa.table(client.spaces.list(name="no-space-is-called-this"))
+    assert full.num_rows > 0 and empty.num_rows == 0
+    assert full.schema.remove_metadata() == SPACE_SCHEMA
+    assert empty.schema.remove_metadata() == SPACE_SCHEMA
+    assert pa.schema(client.spaces.list()).remove_metadata() == SPACE_SCHEMA  # __arrow_c_schema__
+
+
+def test_values_match_items(client: Client) -> None:
+    page = client.spaces.list_all()
+    table = page.to_arrow()
+    assert table.column("id").to_pylist() == [s.id for s in page]
+    assert table.column("name").to_pylist() == [s.name for s in page]
+    assert table.column("created_at").to_pylist() == [s.created_at for s in page]
+
+
+def test_export_is_zero_copy(client: Client) -> None:
+    page = client.spaces.list()
+    a = pa.table(page).column("name").chunk(0)
+    b = pa.table(page).column("name").chunk(0)
+    # Two imports of the same page see the very same buffers: nothing was copied.
+    assert [buf.address for buf in a.buffers() if buf] == [
+        buf.address for buf in b.buffers() if buf
+    ]
+
+
+def test_many_pages_become_batches(client: Client, org_id: str) -> None:
+    for i in range(9):
+        client.spaces.create(name=f"arrow-{i}", organization_id=org_id)
+    page = client.spaces.list_all(name="arrow-", limit=4)
+    reader = pa.RecordBatchReader.from_stream(page)
+    sizes = [b.num_rows for b in reader]
+    assert sizes == [4, 4, 1]
+
+
+def test_pandas(client: Client) -> None:
+    pd = pytest.importorskip("pandas")
+    df = client.spaces.list().to_pandas()
+    assert isinstance(df, pd.DataFrame)
+    assert list(df.columns) == SPACE_SCHEMA.names
+    assert str(df["created_at"].dt.tz) == "UTC"
+
+
+def test_polars(client: Client) -> None:
+    pl = pytest.importorskip("polars")
+    page = client.spaces.list()
+    df = page.to_polars()
+    assert isinstance(df, pl.DataFrame)
+    assert df.columns == SPACE_SCHEMA.names
+    assert pl.DataFrame(page).shape == df.shape  # straight from the PyCapsule stream

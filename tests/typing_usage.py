@@ -1,0 +1,42 @@
+"""Checked with `mypy --strict` by test_typing.py: the stubs must type real usage."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import pyarrow as pa
+from arize_ax import AsyncClient, Client, Page, Space, SpaceMembership
+from arize_ax.errors import ApiError, NameNotFoundError
+from arize_ax.testing import EmulatorServer
+
+
+def main() -> None:
+    with EmulatorServer(seed="demo") as emu:
+        client = Client(api_key=emu.api_key, base_url=emu.url, timeout=10.0, max_retries=2)
+        page: Page[Space] = client.spaces.list(limit=10)
+        first: Space = page.items[0]
+        created: datetime = first.created_at
+        desc: str | None = first.description
+        table: pa.Table = pa.table(page)
+        print(created, desc, table.num_rows, page.has_more, page.next_cursor, len(page))
+        for s in client.spaces.list_all():
+            print(s.name.upper())
+        m: SpaceMembership = client.spaces.add_user(
+            space=first.id, user_id="VXNlcjoxOmFiY2Q=", role="member"
+        )
+        print(m.role.name)
+        try:
+            client.spaces.get(space="nope")
+        except NameNotFoundError as e:
+            print(e.available_names)
+        except ApiError as e:
+            print(e.status, e.title)
+
+        async def run() -> None:
+            ac = AsyncClient(api_key=emu.api_key, base_url=emu.url)
+            p: Page[Space] = await ac.spaces.list()
+            s: Space = await ac.spaces.update(space=p.items[0].id, description=None)
+            print(s.to_dict())
+
+        asyncio.run(run())
