@@ -12,6 +12,13 @@ pub const ANNOTATOR: &str = "emulator-annotator-key";
 pub const ORG2: &str = "emulator-org2-key";
 pub const OUTSIDER: &str = "emulator-outsider-key";
 
+/// A plain HTTP client for the tests.
+pub fn http_client() -> reqwest::Client {
+    // Already installed by another test: fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 pub struct Api {
     pub emu: Emulator,
     pub http: reqwest::Client,
@@ -53,7 +60,7 @@ pub async fn start_with(opts: EmulatorOptions) -> Api {
     let seed = emu.control().seed_info();
     Api {
         emu,
-        http: reqwest::Client::new(),
+        http: http_client(),
         seed,
     }
 }

@@ -239,7 +239,7 @@ async fn control_routes_can_be_disabled() {
 
 #[tokio::test]
 async fn shutdown_and_drop_stop_the_server() {
-    let http = reqwest::Client::new();
+    let http = http_client();
     let emu = Emulator::start(EmulatorOptions {
         seed: Seed::None,
         ..Default::default()
@@ -249,12 +249,12 @@ async fn shutdown_and_drop_stop_the_server() {
     let url = format!("{}/v2/spaces", emu.url());
     assert!(http.get(&url).send().await.is_ok());
     emu.shutdown().await;
-    assert!(reqwest::Client::new().get(&url).send().await.is_err());
+    assert!(http_client().get(&url).send().await.is_err());
 
     let emu = Emulator::start(EmulatorOptions::default()).await.unwrap();
     let url = format!("{}/v2/spaces", emu.url());
     drop(emu);
     tokio::task::yield_now().await;
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    assert!(reqwest::Client::new().get(&url).send().await.is_err());
+    assert!(http_client().get(&url).send().await.is_err());
 }
