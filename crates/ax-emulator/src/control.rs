@@ -25,13 +25,13 @@ pub struct Control {
 }
 
 /// An error of a control operation, with the HTTP status the control routes answer with.
-struct ControlError(StatusCode, String);
+pub(crate) struct ControlError(pub(crate) StatusCode, pub(crate) String);
 
 impl ControlError {
-    fn bad(msg: impl Into<String>) -> ControlError {
+    pub(crate) fn bad(msg: impl Into<String>) -> ControlError {
         ControlError(StatusCode::BAD_REQUEST, msg.into())
     }
-    fn missing(msg: impl Into<String>) -> ControlError {
+    pub(crate) fn missing(msg: impl Into<String>) -> ControlError {
         ControlError(StatusCode::NOT_FOUND, msg.into())
     }
 }
@@ -42,11 +42,12 @@ impl From<ControlError> for ApiError {
     }
 }
 
-type CResult<T> = Result<T, ControlError>;
+pub(crate) type CResult<T> = Result<T, ControlError>;
 
 impl Control {
     /// Back to the fresh seed state (same fixed keys and seeded IDs); clears faults and the
-    /// request log. Keys and users created since start are gone.
+    /// request log and restores the default run timeline. Keys, users, tasks and runs
+    /// created since start are gone.
     pub fn reset(&self) {
         self.shared.reset();
     }
@@ -54,7 +55,11 @@ impl Control {
     /// IDs, names and keys of what was seeded:
     /// `{"organizations":[{id,name}], "users":[{id,name,email,account_role,status,
     /// organization_ids,key?}], "spaces":[{id,name,organization_id,members:[{user_id,role}]}],
-    /// "keys":{"admin":..,..}, "custom_roles":[{id,name,organization_id}]}`.
+    /// "keys":{"admin":..,..}, "custom_roles":[{id,name,organization_id}],
+    /// "projects":[{id,name,space_id}], "datasets":[{id,name,space_id,versions:[{id,name}]}]
+    /// (versions oldest first), "experiments":[{id,name,space_id,dataset_id,
+    /// dataset_version_id}], "evaluators":[{id,name,space_id,type,versions:[{id,
+    /// commit_hash}]}], "ai_integrations":[{id,name,space_id,provider}]}`.
     pub fn seed_info(&self) -> Value {
         self.shared.seed_info.clone()
     }
@@ -265,13 +270,14 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/_emulator/space-roles", put(set_space_role))
         .route("/_emulator/faults", post(add_fault).delete(clear_faults))
         .route("/_emulator/requests", get(requests).delete(clear_requests))
+        .merge(crate::control_runs::router())
 }
 
-fn control(sh: Arc<Shared>) -> Control {
+pub(crate) fn control(sh: Arc<Shared>) -> Control {
     Control { shared: sh }
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("Invalid body: {e}.")))
 }
 

@@ -27,7 +27,8 @@ use crate::problem::problem_response;
 pub struct Fault {
     /// HTTP method to match (any case); `None` matches every method.
     pub method: Option<String>,
-    /// Exact path, or a prefix ending in `*` (`"/v2/spaces*"`). Default `"*"`: every path.
+    /// Exact path, or a prefix ending in `*` (`"/v2/spaces*"`). It may be given
+    /// percent-encoded or not (`%3D` and `=` both match). Default `"*"`: every path.
     pub path: String,
     /// How many matching requests this fault applies to. Default 1.
     pub count: u32,
@@ -66,10 +67,13 @@ impl Fault {
                 return false;
             }
         }
-        match self.path.strip_suffix('*') {
-            Some(prefix) => path.starts_with(prefix),
-            None => self.path == path,
-        }
+        let decoded = crate::routes::percent_decode_path(&self.path);
+        [self.path.as_str(), decoded.as_ref()]
+            .iter()
+            .any(|pattern| match pattern.strip_suffix('*') {
+                Some(prefix) => path.starts_with(prefix),
+                None => *pattern == path,
+            })
     }
 
     /// The response this fault answers with (when `status` is set).
@@ -139,15 +143,16 @@ impl Faults {
         self.active.store(0, Ordering::Release);
     }
 
-    /// Consumes one use of the first matching fault and returns a copy of it.
-    pub(crate) fn take(&self, method: &str, path: &str) -> Option<Fault> {
+    /// Consumes one use of the first fault matching the method and the path (decoded, or
+    /// as received) and returns a copy of it.
+    pub(crate) fn take(&self, method: &str, path: &str, raw_path: &str) -> Option<Fault> {
         if self.active.load(Ordering::Acquire) == 0 {
             return None;
         }
         let mut list = self.list.lock();
-        let idx = list
-            .iter()
-            .position(|f| f.count > 0 && f.matches(method, path))?;
+        let idx = list.iter().position(|f| {
+            f.count > 0 && (f.matches(method, path) || f.matches(method, raw_path))
+        })?;
         let hit = list[idx].clone();
         list[idx].count -= 1;
         if list[idx].count == 0 {
@@ -217,11 +222,13 @@ mod tests {
             status: Some(503),
             ..Default::default()
         });
-        assert!(faults.take("POST", "/v2/spaces").is_none());
-        assert!(faults.take("GET", "/v2/users").is_none());
-        assert!(faults.take("GET", "/v2/spaces/abc").is_some());
-        assert!(faults.take("GET", "/v2/spaces").is_some());
-        assert!(faults.take("GET", "/v2/spaces").is_none());
+        assert!(faults.take("POST", "/v2/spaces", "/v2/spaces").is_none());
+        assert!(faults.take("GET", "/v2/users", "/v2/users").is_none());
+        assert!(faults
+            .take("GET", "/v2/spaces/abc", "/v2/spaces/abc")
+            .is_some());
+        assert!(faults.take("GET", "/v2/spaces", "/v2/spaces").is_some());
+        assert!(faults.take("GET", "/v2/spaces", "/v2/spaces").is_none());
     }
 
     #[test]

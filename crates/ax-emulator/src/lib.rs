@@ -1,4 +1,6 @@
-//! A local emulator of the Arize AX REST API v2 (spaces, organizations, users; tasks later).
+//! A local emulator of the Arize AX REST API v2: spaces, tasks and task runs, and the
+//! resources they refer to (organizations, users, projects, datasets, experiments,
+//! evaluators, AI integrations).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -17,8 +19,12 @@
 //! 1..100 (default 50). Cursors are opaque, bound to the list and its filters, and carry a
 //! keyed MAC, so a malformed, edited, foreign or cross-filter cursor is a 400. Pages are
 //! keyset-based (the cursor holds the position of the last row returned), so creating or
-//! deleting rows between pages never skips or repeats a row. Spaces, organizations and users
-//! are listed oldest first (creation order; `created_at` strictly increases).
+//! deleting rows between pages never skips or repeats a row. Spaces, organizations, users,
+//! projects and AI integrations are listed oldest first (creation order); tasks, task runs,
+//! datasets and experiments newest first; evaluators most recently updated first.
+//! Timestamps are UTC with milliseconds and `Z`; requests may use `Z`, an offset, or none
+//! (UTC). With [`EmulatorOptions::lenient`], enum values (task type, run status, run
+//! configuration enums, roles) may come in any case.
 //!
 //! Every `/v2` request needs `Authorization: Bearer <key>` (scheme in any case); a missing or
 //! unknown key is a 401, also on unknown `/v2` paths.
@@ -51,6 +57,31 @@
 //!   (`{"type":"CUSTOM","id":..}`) must belong to the space's organization (else 404); one
 //!   custom role is seeded per organization.
 //!
+//! - **Space content** (projects, datasets, experiments, evaluators, AI integrations, tasks,
+//!   task runs) is visible exactly when its space is (404 otherwise, also when filtering a
+//!   task list on it; the read-only lists just leave invisible rows out). Writing tasks
+//!   (create, update, delete, trigger, cancel) needs space ADMIN or MEMBER (or account ADMIN
+//!   in the organization); READ_ONLY, ANNOTATOR and custom roles get 403.
+//!
+//! # Tasks and runs
+//!
+//! Every rule of API.md §4 is enforced: 400 for shape and rule violations (including a
+//! duplicate task name in the space and cancelling a finished run), 404 for unknown or
+//! invisible references, 422 for references that do not fit (an experiment of another
+//! dataset, an evaluator version of another evaluator, an evaluator or AI integration of
+//! another space, a dataset version of another dataset), 409 for an `experiment_name`
+//! already used on the dataset. Trace/session filters (`query_filters`, `query_mappings`)
+//! are accepted and echoed.
+//!
+//! A run's status is derived from the clock ([`RunTimeline`]): PENDING for `pending_ms`,
+//! RUNNING for `running_ms` (counters filling up), then COMPLETED, or FAILED with a
+//! `failure_reason` (probability `failure_rate`); `never_finish` keeps it RUNNING. Totals:
+//! project runs process two spans per minute of their window (at most `max_spans`,
+//! thinned by the sampling rate); dataset runs one item per example of each experiment's
+//! dataset version; experiment runs one per example (24 in `v1`, 30 in `v2`). A
+//! `RUN_EXPERIMENT` trigger creates the experiment at once and sets `experiment_id`.
+//! Cancelling freezes the run as CANCELLED with `failure_reason` "Cancelled by user".
+//!
 //! # Seed `Demo` (the default)
 //!
 //! Organizations *Acme AI* and *Globex Research*. Users (fixed keys in brackets):
@@ -72,8 +103,16 @@
 //! (Max ADMIN, Rita READ_ONLY), Acme `support-bot-evals` (Max MEMBER, Ann ANNOTATOR), Acme
 //! `playground` (no members), Globex `production` (Otto ADMIN) and Globex `research-sandbox`
 //! (Otto MEMBER). One custom role `Reviewer` per organization. Seed `None` has the two
-//! organizations, the custom roles and Ada Admin with the admin key only. Seeded IDs are the
-//! same in every emulator and after [`Control::reset`]; [`Control::seed_info`] lists them.
+//! organizations, the custom roles and Ada Admin with the admin key only.
+//!
+//! Every seeded space holds the same content: project `support-bot` (APPLICATION), AI
+//! integration `openai-default` (OPEN_AI, scoped to the space), dataset `golden-questions`
+//! with versions `v1` (24 examples) and `v2` (30), experiments `baseline` (on `v1`) and
+//! `candidate` (on `v2`), evaluators `hallucination` (TEMPLATE) and `json-validity`
+//! (CODE, a custom code evaluator), each with two versions. No tasks are seeded.
+//!
+//! Seeded IDs are the same in every emulator and after [`Control::reset`];
+//! [`Control::seed_info`] lists them.
 //!
 //! # Control surface
 //!
@@ -84,18 +123,28 @@
 //! `PUT /_emulator/space-roles` `{space_id,user_id,role|null}` (204),
 //! `POST /_emulator/faults` (a [`Fault`], 204), `DELETE /_emulator/faults` (204),
 //! `GET /_emulator/requests` (JSON array of [`RequestRecord`]), `DELETE /_emulator/requests`
-//! (204). Errors are problem bodies (400 bad input, 404 unknown ID, 409 duplicate email).
+//! (204), `GET|PUT /_emulator/run-timeline` (a [`RunTimeline`], partial on PUT; → the
+//! timeline), `POST /_emulator/runs/{id}/status` `{status, failure_reason?}` (204), and
+//! `POST /_emulator/bulk-tasks` `{space_id, tasks, runs_per_task}` (→ 201 `{task_ids}`).
+//! Errors are problem bodies (400 bad input, 404 unknown ID, 409 duplicate email).
 
 mod auth;
 mod control;
+mod control_runs;
 mod cursor;
 mod faults;
 mod ids;
 mod problem;
+mod resources;
 mod routes;
+mod run_config;
+mod runs;
 mod seed;
+mod seed_content;
 mod server;
 mod state;
+mod tasks;
+mod validate;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -108,12 +157,15 @@ use tokio::task::JoinHandle;
 
 pub use control::Control;
 pub use faults::{Fault, RequestRecord};
+pub use runs::RunTimeline;
 pub use seed::ADMIN_KEY;
 
 /// Which data the emulator starts with (and returns to on reset).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Seed {
-    /// Organizations, users with every role, spaces and memberships (see the crate docs).
+    /// Organizations, users with every role, spaces and memberships, and in every space a
+    /// project, a dataset with two versions and two experiments, two evaluators and an AI
+    /// integration (see the crate docs).
     #[default]
     Demo,
     /// Only the organizations, the admin user and its key.

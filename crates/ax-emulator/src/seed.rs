@@ -8,7 +8,7 @@ use crate::ids::{Clock, Minter};
 use crate::state::{
     AccountRole, CustomRole, Organization, PredefinedRole, Space, SpaceRole, State, UserStatus,
 };
-use crate::Seed;
+use crate::{seed_content, Seed};
 
 /// The fixed API key of the seeded account admin.
 pub const ADMIN_KEY: &str = "emulator-admin-key";
@@ -118,7 +118,7 @@ pub(crate) fn build(seed: Seed, base_ms: i64) -> (State, Value) {
     b.custom_role(&acme, "Reviewer");
     b.custom_role(&globex, "Reviewer");
     let both = [acme.as_str(), globex.as_str()];
-    b.user(
+    let ada = b.user(
         "Ada Admin",
         "ada.admin@example.com",
         A::Admin,
@@ -246,6 +246,15 @@ pub(crate) fn build(seed: Seed, base_ms: i64) -> (State, Value) {
             "Experiments",
             &[(&otto, R::Member)],
         );
+        // Every space gets the same content (after all spaces, so space IDs stay put).
+        let spaces: Vec<(String, String)> =
+            b.st.spaces
+                .iter()
+                .map(|s| (s.id.clone(), s.organization_id.clone()))
+                .collect();
+        for (space_id, org_id) in spaces {
+            seed_content::populate(&mut b.st, &space_id, &org_id, &ada);
+        }
     }
     let info = describe(&b.st, &b.keys);
     (b.st, info)
@@ -308,11 +317,15 @@ fn describe(st: &State, keys: &[(&'static str, &'static str)]) -> Value {
         .iter()
         .map(|(label, key)| ((*label).to_owned(), json!(key)))
         .collect();
-    json!({
+    let mut info = json!({
         "organizations": organizations,
         "users": users,
         "spaces": spaces,
         "keys": key_map,
         "custom_roles": custom_roles,
-    })
+    });
+    if let Value::Object(map) = &mut info {
+        seed_content::describe(st, map);
+    }
+    info
 }

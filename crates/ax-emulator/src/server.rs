@@ -94,14 +94,15 @@ fn is_api_path(path: &str) -> bool {
 /// For `/v2` paths: faults, then authentication, then the handler; logs the outcome.
 /// Every error response (on any path) gets a problem body.
 async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: Next) -> Response {
-    let path = crate::routes::percent_decode_path(req.uri().path()).into_owned();
+    let raw_path = req.uri().path().to_owned();
+    let path = crate::routes::percent_decode_path(&raw_path).into_owned();
     if !is_api_path(&path) {
         let resp = next.run(req).await;
         return problem::render(resp, &path);
     }
     let method = req.method().as_str().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
-    let fault = sh.faults.take(&method, &path);
+    let fault = sh.faults.take(&method, &path, &raw_path);
     let mut answered_by_fault = None;
     if let Some(f) = &fault {
         if f.latency_ms > 0 {
@@ -135,7 +136,7 @@ async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: N
     }
     sh.log.push(RequestRecord {
         method,
-        path,
+        path: raw_path,
         query,
         status: resp.status().as_u16(),
         fault: fault.is_some(),

@@ -13,6 +13,11 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::ids::{Clock, Minter, Timestamp};
+use crate::resources::{
+    AiIntegration, Dataset, DatasetVersion, Evaluator, EvaluatorVersion, Experiment, Project,
+};
+use crate::runs::{RunTimeline, TaskRun};
+use crate::tasks::Task;
 
 /// A row of a [`Table`].
 pub(crate) trait Row {
@@ -54,8 +59,12 @@ impl<T: Row> Table<T> {
         let seq = self.index.remove(id)?;
         self.rows.remove(&seq)
     }
+    pub(crate) fn remove_seq(&mut self, seq: u64) -> Option<T> {
+        let row = self.rows.remove(&seq)?;
+        self.index.remove(row.id());
+        Some(row)
+    }
     /// Removes every row for which `keep` is false.
-    #[allow(dead_code)] // cascade deletes of space children (issue 3)
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
         let index = &mut self.index;
         self.rows.retain(|_, row| {
@@ -76,7 +85,6 @@ impl<T: Row> Table<T> {
         self.rows.range(start..).map(|(_, r)| r)
     }
     /// Newest first, starting before `seq` (or from the newest).
-    #[allow(dead_code)] // for the newest-first lists of issue 3 (tasks, runs, datasets)
     pub(crate) fn before(&self, seq: Option<u64>) -> impl Iterator<Item = &T> {
         let end = seq.unwrap_or(u64::MAX);
         self.rows.range(..end).rev().map(|(_, r)| r)
@@ -312,6 +320,19 @@ pub(crate) struct State {
     pub(crate) custom_roles: Table<CustomRole>,
     /// API key -> user sequence number.
     pub(crate) keys: HashMap<String, u64>,
+    pub(crate) projects: Table<Project>,
+    pub(crate) datasets: Table<Dataset>,
+    pub(crate) dataset_versions: Table<DatasetVersion>,
+    pub(crate) experiments: Table<Experiment>,
+    pub(crate) evaluators: Table<Evaluator>,
+    pub(crate) evaluator_versions: Table<EvaluatorVersion>,
+    pub(crate) ai_integrations: Table<AiIntegration>,
+    pub(crate) tasks: Table<Task>,
+    pub(crate) task_runs: Table<TaskRun>,
+    /// `task_name_key(space_id, name)` -> task sequence number (names are unique per space).
+    pub(crate) task_names: HashMap<String, u64>,
+    /// Applies to runs triggered from now on.
+    pub(crate) run_timeline: RunTimeline,
 }
 
 impl State {
@@ -324,6 +345,17 @@ impl State {
             spaces: Table::default(),
             custom_roles: Table::default(),
             keys: HashMap::new(),
+            projects: Table::default(),
+            datasets: Table::default(),
+            dataset_versions: Table::default(),
+            experiments: Table::default(),
+            evaluators: Table::default(),
+            evaluator_versions: Table::default(),
+            ai_integrations: Table::default(),
+            tasks: Table::default(),
+            task_runs: Table::default(),
+            task_names: HashMap::new(),
+            run_timeline: RunTimeline::default(),
         }
     }
 
@@ -345,6 +377,13 @@ impl State {
         }
     }
 
+    /// The caller's rights on the space with this ID (`None` when it does not exist).
+    pub(crate) fn access_to(&self, caller: &User, space_id: &str) -> Access {
+        self.spaces
+            .get(space_id)
+            .map_or(Access::None, |s| self.space_access(caller, s))
+    }
+
     /// Whether `caller` may see user `other` (itself; any user when account ADMIN; users
     /// sharing an organization when account MEMBER; annotators see only themselves).
     pub(crate) fn user_visible(&self, caller: &User, other: &User) -> bool {
@@ -356,11 +395,33 @@ impl State {
             }
     }
 
-    /// Deletes a space and everything inside it.
+    /// Deletes a space and everything inside it: projects, datasets and their versions,
+    /// experiments, evaluators and their versions, AI integrations, tasks and task runs.
     pub(crate) fn delete_space(&mut self, space_id: &str) -> Option<Space> {
-        // Child tables (projects, datasets, experiments, evaluators, AI integrations, tasks,
-        // task runs) are removed here with `retain(|row| row.space_id != space_id)`.
-        self.spaces.remove(space_id)
+        let space = self.spaces.remove(space_id)?;
+        let gone = |s: &str| s != space_id;
+        self.projects.retain(|r| gone(&r.space_id));
+        self.datasets.retain(|r| gone(&r.space_id));
+        self.dataset_versions.retain(|r| gone(&r.space_id));
+        self.experiments.retain(|r| gone(&r.space_id));
+        let evaluators = &self.evaluators;
+        self.evaluator_versions.retain(|v| {
+            evaluators
+                .get(&v.evaluator_id)
+                .is_some_and(|e| gone(&e.space_id))
+        });
+        self.evaluators.retain(|r| gone(&r.space_id));
+        self.ai_integrations.retain(|r| gone(&r.space_id));
+        let names = &mut self.task_names;
+        self.tasks.retain(|t| {
+            let keep = gone(&t.space_id);
+            if !keep {
+                names.remove(&crate::tasks::task_name_key(&t.space_id, &t.name));
+            }
+            keep
+        });
+        self.task_runs.retain(|r| gone(&r.space_id));
+        Some(space)
     }
 
     /// Whether a space named `name` exists in `org_id` (other than `except_id`).
@@ -431,6 +492,44 @@ impl State {
             },
         }
         true
+    }
+}
+
+/// Memoized access checks for one caller while scanning rows of many spaces: the
+/// caller's access to each space and that space's name.
+pub(crate) struct SpaceAccess<'a> {
+    st: &'a State,
+    user: &'a User,
+    cache: HashMap<String, (Access, &'a str)>,
+}
+
+impl<'a> SpaceAccess<'a> {
+    pub(crate) fn new(st: &'a State, user: &'a User) -> SpaceAccess<'a> {
+        SpaceAccess {
+            st,
+            user,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// `(access, space name)`; `(Access::None, "")` for an unknown space.
+    pub(crate) fn get(&mut self, space_id: &str) -> (Access, &'a str) {
+        if let Some(hit) = self.cache.get(space_id) {
+            return *hit;
+        }
+        let st = self.st;
+        let found = st.spaces.get(space_id).map_or((Access::None, ""), |s| {
+            (st.space_access(self.user, s), s.name.as_str())
+        });
+        self.cache.insert(space_id.to_owned(), found);
+        found
+    }
+
+    /// Whether the caller may read rows of the space, and its name passes the
+    /// `space_name` filter.
+    pub(crate) fn readable(&mut self, space_id: &str, space_name: Option<&str>) -> bool {
+        let (access, name) = self.get(space_id);
+        access != Access::None && space_name.is_none_or(|n| contains_ci(name, n))
     }
 }
 

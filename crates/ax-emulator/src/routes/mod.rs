@@ -1,7 +1,11 @@
 //! `/v2` routes and the helpers they share (query parsing, strict JSON bodies).
 
+pub(crate) mod lookups;
 pub(crate) mod organizations;
+pub(crate) mod runs;
 pub(crate) mod spaces;
+pub(crate) mod task_write;
+pub(crate) mod tasks;
 pub(crate) mod users;
 
 use std::borrow::Cow;
@@ -33,6 +37,29 @@ pub(crate) fn api_router() -> Router<Arc<Shared>> {
         .route("/v2/organizations/{org_id}", get(organizations::get_one))
         .route("/v2/users", get(users::list))
         .route("/v2/users/{user_id}", get(users::get_one))
+        .route("/v2/projects", get(lookups::list_projects))
+        .route("/v2/projects/{project_id}", get(lookups::get_project))
+        .route("/v2/datasets", get(lookups::list_datasets))
+        .route("/v2/datasets/{dataset_id}", get(lookups::get_dataset))
+        .route("/v2/experiments", get(lookups::list_experiments))
+        .route("/v2/evaluators", get(lookups::list_evaluators))
+        .route("/v2/evaluators/{evaluator_id}", get(lookups::get_evaluator))
+        .route("/v2/ai-integrations", get(lookups::list_ai_integrations))
+        .route(
+            "/v2/ai-integrations/{integration_id}",
+            get(lookups::get_ai_integration),
+        )
+        .route("/v2/tasks", get(tasks::list).post(task_write::create))
+        .route(
+            "/v2/tasks/{task_id}",
+            get(tasks::get_one)
+                .patch(task_write::update)
+                .delete(tasks::remove),
+        )
+        .route("/v2/tasks/{task_id}/trigger", post(runs::trigger))
+        .route("/v2/tasks/{task_id}/runs", get(runs::list))
+        .route("/v2/task-runs/{run_id}", get(runs::get_one))
+        .route("/v2/task-runs/{run_id}/cancel", post(runs::cancel))
 }
 
 /// Decoded query parameters, in order (repeated keys kept).

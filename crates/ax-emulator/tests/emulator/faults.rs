@@ -136,3 +136,28 @@ async fn request_log_records_everything() {
     c.clear_requests();
     assert!(c.requests().is_empty());
 }
+
+#[tokio::test]
+async fn log_keeps_the_path_as_received_and_faults_match_either_form() {
+    let api = start().await;
+    let space = api.space_id("Acme AI", "production");
+    let encoded = space.replace('=', "%3D");
+    assert_ne!(encoded, space, "the seeded space ID ends in '='");
+    let ctl = api.emu.control();
+    ctl.clear_requests();
+    let r = api.get(ADMIN, &format!("/v2/spaces/{encoded}")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["id"], space.as_str());
+    assert_eq!(ctl.requests()[0].path, format!("/v2/spaces/{encoded}"));
+    // A fault on the decoded path applies to the encoded request, and vice versa.
+    for (fault_path, request_path) in [(&space, &encoded), (&encoded, &space)] {
+        ctl.add_fault(Fault {
+            path: format!("/v2/spaces/{fault_path}"),
+            status: Some(503),
+            ..Default::default()
+        });
+        api.get(ADMIN, &format!("/v2/spaces/{request_path}"))
+            .await
+            .assert_problem(503);
+    }
+}

@@ -1,10 +1,17 @@
 //! Integration tests: start the emulator and talk to it over loopback.
 
 mod access;
+mod bulk;
 mod common;
 mod control;
 mod faults;
 mod lookups;
 mod members;
 mod pagination;
+mod resources;
+mod runs;
 mod spaces;
+mod task_access;
+mod task_create;
+mod tasks;
+mod triggers;
