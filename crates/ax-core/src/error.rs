@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::model::TaskRun;
+
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -127,6 +129,17 @@ pub enum Error {
     /// Invalid configuration.
     #[error("invalid configuration: {0}")]
     Config(String),
+
+    /// A task run did not reach a terminal state in time (the run itself is not cancelled).
+    #[error("Task run '{run_id}' did not reach a terminal state within {}s (last status: {})", seconds(timeout), last_status.as_deref().unwrap_or("unknown"))]
+    RunTimeout {
+        run_id: String,
+        timeout: Duration,
+        /// Status seen in the last successful poll.
+        last_status: Option<String>,
+        /// The run as last seen.
+        last_run: Option<Box<TaskRun>>,
+    },
 }
 
 impl Error {
@@ -150,6 +163,16 @@ impl Error {
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
         Error::Api(e)
+    }
+}
+
+/// `600` for whole seconds, `1.5` otherwise.
+fn seconds(d: &Duration) -> String {
+    if d.subsec_nanos() == 0 {
+        d.as_secs().to_string()
+    } else {
+        let s = format!("{:.3}", d.as_secs_f64());
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
     }
 }
 
@@ -207,6 +230,30 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "Multiple spaces named 'shared' found. Use a space ID to disambiguate. Matching IDs: id1, id2"
+        );
+    }
+
+    #[test]
+    fn run_timeout_message() {
+        let e = Error::RunTimeout {
+            run_id: "VGFza1J1bjox".into(),
+            timeout: Duration::from_secs(600),
+            last_status: Some("RUNNING".into()),
+            last_run: None,
+        };
+        assert_eq!(
+            e.to_string(),
+            "Task run 'VGFza1J1bjox' did not reach a terminal state within 600s (last status: RUNNING)"
+        );
+        let e = Error::RunTimeout {
+            run_id: "r".into(),
+            timeout: Duration::from_millis(1500),
+            last_status: None,
+            last_run: None,
+        };
+        assert_eq!(
+            e.to_string(),
+            "Task run 'r' did not reach a terminal state within 1.5s (last status: unknown)"
         );
     }
 

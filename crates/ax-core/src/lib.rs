@@ -1,6 +1,6 @@
 //! Async Rust core of `arize-ax`: configuration, transport (auth, retries, problem errors),
 //! cursor pagination, name resolution, serde models and JSON → Arrow decoding for the
-//! Arize AX REST API v2 (spaces and their supporting resources).
+//! Arize AX REST API v2 (spaces, tasks, task runs and their supporting resources).
 //!
 //! Every operation is one `async fn` in [`api`]; the Python bindings and the CLI both call
 //! these functions. This crate has no Python dependency.
@@ -16,6 +16,7 @@ mod error;
 mod ids;
 pub mod model;
 pub mod paginate;
+pub mod poll;
 pub mod resolve;
 mod secret;
 pub mod table;

@@ -1,7 +1,11 @@
 //! One async function per API operation. Inputs are validated before any request is sent.
 
 pub mod lookups;
+pub mod runs;
 pub mod spaces;
+pub mod tasks;
+pub mod trigger;
+pub mod validate;
 
 use serde::de::DeserializeOwned;
 

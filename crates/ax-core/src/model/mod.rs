@@ -1,12 +1,18 @@
 //! Serde models of the API objects. Responses are decoded tolerantly: unknown fields are
 //! ignored and camelCase aliases are accepted; requests are always sent in snake_case.
 
+mod run;
+mod run_config;
 mod space;
+mod task;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use run::{TaskRun, TaskRunStatus};
+pub use run_config::normalize_run_configuration;
 pub use space::{Space, SpaceMembership, SpaceRole, PREDEFINED_SPACE_ROLES};
+pub use task::{Task, TaskEvaluator, TaskEvaluatorInput, TaskType};
 
 /// A field of a partial update: leave unchanged, clear (`null`), or set.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

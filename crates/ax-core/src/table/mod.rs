@@ -1,7 +1,10 @@
 //! JSON → Arrow decoding. A page body is streamed through serde visitors straight into Arrow
 //! builders (no intermediate `serde_json::Value`); each resource has a fixed schema.
 
+pub mod cells;
+pub mod run;
 pub mod space;
+pub mod task;
 
 use std::fmt;
 
@@ -14,7 +17,9 @@ use serde::Deserialize;
 
 use crate::paginate::Pagination;
 
+pub use run::{decode_task_runs_page, task_run_schema, TaskRunColumns, TaskRunResource};
 pub use space::{decode_spaces_page, space_schema, SpaceColumns, SpaceResource};
+pub use task::{decode_tasks_page, task_schema, TaskColumns, TaskResource};
 
 /// Receives the rows of a list response, one at a time.
 pub trait RowSink {

@@ -64,6 +64,58 @@ impl Env {
     }
 }
 
+impl Env {
+    /// Seeded ID of the only space named `name`.
+    pub fn space_id(&self, name: &str) -> String {
+        let ids = self.space_ids(name);
+        assert_eq!(ids.len(), 1, "space name '{name}' is not unique");
+        ids[0].clone()
+    }
+
+    /// Seeded ID of the `kind` (`projects`, `datasets`, `evaluators`, `experiments`,
+    /// `ai_integrations`) named `name` in a space.
+    pub fn seeded(&self, kind: &str, space_id: &str, name: &str) -> String {
+        self.seed()[kind]
+            .as_array()
+            .unwrap_or_else(|| panic!("seed_info has no '{kind}'"))
+            .iter()
+            .find(|o| o["name"] == name && o["space_id"] == space_id)
+            .map(|o| o["id"].as_str().unwrap().to_owned())
+            .unwrap_or_else(|| panic!("no seeded {kind} '{name}' in {space_id}"))
+    }
+
+    /// The number of requests logged so far.
+    pub fn request_count(&self) -> usize {
+        self.requests().len()
+    }
+
+    /// Makes runs triggered from now on finish after `pending_ms + running_ms`.
+    pub fn timeline(
+        &self,
+        pending_ms: u64,
+        running_ms: u64,
+        failure_rate: f64,
+        never_finish: bool,
+    ) {
+        self.emu
+            .control()
+            .set_run_timeline(ax_emulator::RunTimeline {
+                pending_ms,
+                running_ms,
+                failure_rate,
+                never_finish,
+            });
+    }
+}
+
+/// Names of the content seeded in every demo space.
+pub const SPACE: &str = "staging";
+pub const PROJECT: &str = "support-bot";
+pub const DATASET: &str = "golden-questions";
+pub const TEMPLATE_EVALUATOR: &str = "hallucination";
+pub const CODE_EVALUATOR: &str = "json-validity";
+pub const INTEGRATION: &str = "openai-default";
+
 fn find_id(list: &Value, name: &str) -> String {
     list.as_array()
         .unwrap()

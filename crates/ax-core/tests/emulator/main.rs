@@ -3,5 +3,8 @@
 mod common;
 mod pagination;
 mod resolver;
+mod runs;
 mod spaces;
+mod tasks;
 mod transport;
+mod wait;

@@ -1,0 +1,319 @@
+//! Waiting for task runs to finish (`wait_for_run`, API.md §6.4).
+//!
+//! A run is polled with `GET /v2/task-runs/{id}`: once at the start, then every
+//! `poll_interval` (the last sleep is shortened to end at the deadline) until its status is
+//! `COMPLETED`, `FAILED` or `CANCELLED`, or `timeout` has passed ([`Error::RunTimeout`]).
+//!
+//! - Transient failures (429, 5xx, connection errors, request timeouts) are retried by the
+//!   transport first; if a poll still fails that way, polling simply continues until the
+//!   deadline. 401, 403, 404 and every other error end the wait at once.
+//! - When the deadline passes and the run was never seen (every poll failed transiently),
+//!   the last transient error is returned instead of a timeout without a status.
+//! - A poll that starts just before the deadline may run for up to one per-attempt timeout
+//!   past it, so the final state is still observed.
+//! - The futures are cancel-safe: dropping one stops polling (no task is spawned). The run
+//!   on the server is not cancelled.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+use crate::api::required;
+use crate::api::runs::get_run;
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::model::TaskRun;
+
+/// Default seconds between polls (as the official SDK and CLI).
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
+/// Default overall wait (as the official SDK and CLI).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+/// A sensible `max_in_flight` for [`wait_for_runs`].
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 32;
+
+/// How to wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitOptions {
+    /// Time between polls of one run (default 5 s). Must be positive.
+    pub poll_interval: Duration,
+    /// Overall limit (default 600 s). Must be positive.
+    pub timeout: Duration,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            poll_interval: DEFAULT_POLL_INTERVAL,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+impl WaitOptions {
+    /// Both durations must be positive.
+    pub fn validate(&self) -> Result<()> {
+        if self.timeout.is_zero() {
+            return Err(Error::validation("timeout", "must be positive, got 0"));
+        }
+        if self.poll_interval.is_zero() {
+            return Err(Error::validation(
+                "poll_interval",
+                "must be positive, got 0",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Called with every state of a run seen while waiting (including the final one).
+pub type Progress = Arc<dyn Fn(&TaskRun) + Send + Sync>;
+
+/// Whether a failed poll should be followed by another one.
+fn is_transient(e: &Error) -> bool {
+    match e {
+        Error::Api(a) => a.status == 429 || a.status >= 500,
+        Error::Connect { .. } | Error::Timeout { .. } => true,
+        _ => false,
+    }
+}
+
+/// Polls one run until it is terminal or `deadline` passes. When `gate` is given, a permit
+/// is held only for the duration of each GET.
+async fn poll_until_terminal(
+    c: &Client,
+    run_id: &str,
+    opts: &WaitOptions,
+    deadline: Instant,
+    progress: Option<&Progress>,
+    gate: Option<&Semaphore>,
+) -> Result<TaskRun> {
+    let mut last: Option<TaskRun> = None;
+    let mut last_err: Option<Error> = None;
+    loop {
+        let budget = deadline
+            .saturating_duration_since(Instant::now())
+            .max(c.config().timeout);
+        let outcome = {
+            let _permit = match gate {
+                Some(g) => Some(g.acquire().await.map_err(|_| {
+                    Error::validation("max_in_flight", "the request gate was closed")
+                })?),
+                None => None,
+            };
+            tokio::time::timeout(budget, get_run(c, run_id)).await
+        };
+        match outcome {
+            Ok(Ok(run)) => {
+                if let Some(p) = progress {
+                    p(&run);
+                }
+                if run.status.is_terminal() {
+                    return Ok(run);
+                }
+                last = Some(run);
+                last_err = None;
+            }
+            Ok(Err(e)) if is_transient(&e) => last_err = Some(e),
+            Ok(Err(e)) => return Err(e),
+            Err(_elapsed) => {}
+        }
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            if let (None, Some(e)) = (&last, last_err) {
+                return Err(e);
+            }
+            return Err(Error::RunTimeout {
+                run_id: run_id.to_owned(),
+                timeout: opts.timeout,
+                last_status: last.as_ref().map(|r| r.status.as_str().to_owned()),
+                last_run: last.map(Box::new),
+            });
+        }
+        tokio::time::sleep(opts.poll_interval.min(remaining)).await;
+    }
+}
+
+/// Polls `run_id` until it reaches a terminal state and returns it (a `FAILED` or
+/// `CANCELLED` run is a successful return, not an error).
+pub async fn wait_for_run(
+    c: &Client,
+    run_id: &str,
+    opts: &WaitOptions,
+    progress: Option<Progress>,
+) -> Result<TaskRun> {
+    opts.validate()?;
+    let run_id = required("run_id", run_id, 1024)?;
+    let deadline = Instant::now() + opts.timeout;
+    poll_until_terminal(c, run_id, opts, deadline, progress.as_ref(), None).await
+}
+
+/// Waits for several runs at once under one overall timeout. Every run is polled on its own
+/// schedule; at most `max_in_flight` GETs are outstanding at any moment (a permit is never
+/// held while sleeping). Results come back in input order (duplicate IDs are polled once).
+/// The first error ends the whole wait.
+pub async fn wait_for_runs(
+    c: &Client,
+    run_ids: &[String],
+    opts: &WaitOptions,
+    max_in_flight: usize,
+    progress: Option<Progress>,
+) -> Result<Vec<TaskRun>> {
+    opts.validate()?;
+    if max_in_flight == 0 {
+        return Err(Error::validation("max_in_flight", "must be at least 1"));
+    }
+    let mut unique: Vec<&str> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, id) in run_ids.iter().enumerate() {
+        let id = required(&format!("run_ids[{i}]"), id, 1024)?;
+        index.entry(id).or_insert_with(|| {
+            unique.push(id);
+            unique.len() - 1
+        });
+    }
+    let deadline = Instant::now() + opts.timeout;
+    let gate = Semaphore::new(max_in_flight);
+    let progress = progress.as_ref();
+    let finished = futures::future::try_join_all(
+        unique
+            .iter()
+            .map(|id| poll_until_terminal(c, id, opts, deadline, progress, Some(&gate))),
+    )
+    .await?;
+    Ok(run_ids
+        .iter()
+        .map(|id| finished[index[id.trim()]].clone())
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, ConfigInput};
+
+    fn offline() -> Client {
+        let config = Config::resolve(
+            ConfigInput {
+                api_key: Some("k".into()),
+                base_url: Some("http://127.0.0.1:9".into()),
+                max_retries: Some(0),
+                ..Default::default()
+            },
+            &|_| None,
+        )
+        .unwrap();
+        Client::new(config).unwrap()
+    }
+
+    fn field(e: Error) -> String {
+        match e {
+            Error::Validation { field, .. } => field,
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_match_the_sdk() {
+        let o = WaitOptions::default();
+        assert_eq!(o.poll_interval, Duration::from_secs(5));
+        assert_eq!(o.timeout, Duration::from_secs(600));
+    }
+
+    #[tokio::test]
+    async fn non_positive_durations_are_rejected() {
+        let c = offline();
+        let zero_timeout = WaitOptions {
+            timeout: Duration::ZERO,
+            ..Default::default()
+        };
+        assert_eq!(
+            field(
+                wait_for_run(&c, "r", &zero_timeout, None)
+                    .await
+                    .unwrap_err()
+            ),
+            "timeout"
+        );
+        let zero_interval = WaitOptions {
+            poll_interval: Duration::ZERO,
+            ..Default::default()
+        };
+        assert_eq!(
+            field(
+                wait_for_run(&c, "r", &zero_interval, None)
+                    .await
+                    .unwrap_err()
+            ),
+            "poll_interval"
+        );
+        let ids = vec!["a".to_owned()];
+        assert_eq!(
+            field(
+                wait_for_runs(&c, &ids, &zero_interval, 4, None)
+                    .await
+                    .unwrap_err()
+            ),
+            "poll_interval"
+        );
+        assert_eq!(
+            field(
+                wait_for_runs(&c, &ids, &WaitOptions::default(), 0, None)
+                    .await
+                    .unwrap_err()
+            ),
+            "max_in_flight"
+        );
+        assert_eq!(
+            field(
+                wait_for_run(&c, " ", &WaitOptions::default(), None)
+                    .await
+                    .unwrap_err()
+            ),
+            "run_id"
+        );
+    }
+
+    #[tokio::test]
+    async fn unreachable_server_returns_the_transient_error_at_the_deadline() {
+        let c = offline();
+        let opts = WaitOptions {
+            poll_interval: Duration::from_millis(20),
+            timeout: Duration::from_millis(120),
+        };
+        let start = std::time::Instant::now();
+        let e = wait_for_run(&c, "VGFza1J1bjox", &opts, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::Connect { .. }), "{e:?}");
+        assert!(start.elapsed() >= Duration::from_millis(120));
+        assert!(start.elapsed() < Duration::from_secs(3));
+    }
+
+    #[test]
+    fn transient_classification() {
+        let api = |status| {
+            Error::Api(crate::ApiError {
+                status,
+                title: String::new(),
+                detail: None,
+                type_: None,
+                instance: None,
+                method: "GET".into(),
+                url: String::new(),
+                retry_after: None,
+                body: String::new(),
+                attempts: 1,
+            })
+        };
+        for s in [429, 500, 502, 503, 504] {
+            assert!(is_transient(&api(s)), "{s}");
+        }
+        for s in [400, 401, 403, 404, 409] {
+            assert!(!is_transient(&api(s)), "{s}");
+        }
+        assert!(!is_transient(&Error::validation("x", "y")));
+    }
+}

@@ -1,0 +1,564 @@
+//! Arrow table of tasks.
+//!
+//! Fixed schema, identical for every page and for an empty result:
+//!
+//! | column               | Arrow type                                   | nullable |
+//! |----------------------|----------------------------------------------|----------|
+//! | `id`                 | `Utf8`                                       | no       |
+//! | `name`               | `Utf8`                                       | no       |
+//! | `type`               | `Utf8` (`TEMPLATE_EVALUATION`, …)            | no       |
+//! | `project_id`         | `Utf8`                                       | yes      |
+//! | `dataset_id`         | `Utf8`                                       | yes      |
+//! | `sampling_rate`      | `Float64`                                    | yes      |
+//! | `is_continuous`      | `Boolean` (`null`/absent read as `false`)    | no       |
+//! | `query_filter`       | `Utf8`                                       | yes      |
+//! | `evaluators`         | `List<Struct<…>>` (see below; `null` → `[]`) | no       |
+//! | `experiment_ids`     | `List<Utf8>` (`null` → `[]`)                 | no       |
+//! | `run_configuration`  | `Utf8`: the object as JSON text              | yes      |
+//! | `last_run_at`        | `Timestamp(µs, "UTC")`                       | yes      |
+//! | `created_at`         | `Timestamp(µs, "UTC")`                       | no       |
+//! | `updated_at`         | `Timestamp(µs, "UTC")`                       | no       |
+//! | `created_by_user_id` | `Utf8`                                       | yes      |
+//!
+//! `evaluators` items: `Struct<evaluator_id: Utf8 (not null), evaluator_name: Utf8,
+//! query_filter: Utf8, column_mappings: Map<Utf8, Utf8>, evaluator_version_id: Utf8>`; the
+//! map uses the canonical `entries`/`key`/`value` field names.
+//!
+//! `run_configuration` is a JSON **text** column: its three variants (`LLM_GENERATION`,
+//! `TEMPLATE_EVALUATION`, `AGENT_CALL`) share no stable typed shape and carry free-form
+//! objects (`provider_parameters`, `input_template`, tool definitions), so any typed struct
+//! would either lose data or change with the data. A text column keeps the schema fixed;
+//! `json.loads` (or polars' `str.json_decode`) recovers the object. The text is the JSON as
+//! the server sent it. `query_filters` and per-evaluator `query_mappings` (trace/session
+//! shape, newer servers) are only in [`crate::model::Task`].
+//!
+//! camelCase aliases of every field are accepted; unknown fields are ignored.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use arrow_array::builder::ArrayBuilder;
+use arrow_array::builder::{
+    BooleanBuilder, Float64Builder, ListBuilder, MapBuilder, StringBuilder,
+    TimestampMicrosecondBuilder,
+};
+use arrow_array::{ArrayRef, ListArray, RecordBatch, StructArray};
+use arrow_buffer::OffsetBuffer;
+use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::cells::{
+    string_map_builder, string_map_type, EnumCell, JsonTextCell, StringListCell, StringMapCell,
+};
+use super::{RowSink, Seen, TimestampCell, Utf8Cell};
+use crate::model::TaskType;
+use crate::paginate::{Pagination, Resource};
+
+fn timestamp() -> DataType {
+    DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+}
+
+fn evaluator_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("evaluator_id", DataType::Utf8, false),
+        Field::new("evaluator_name", DataType::Utf8, true),
+        Field::new("query_filter", DataType::Utf8, true),
+        Field::new("column_mappings", string_map_type(), true),
+        Field::new("evaluator_version_id", DataType::Utf8, true),
+    ])
+}
+
+fn evaluator_item_field() -> Arc<Field> {
+    Arc::new(Field::new(
+        "item",
+        DataType::Struct(evaluator_fields()),
+        true,
+    ))
+}
+
+/// The fixed schema of a tasks table.
+pub fn task_schema() -> SchemaRef {
+    static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
+    SCHEMA
+        .get_or_init(|| {
+            Arc::new(Schema::new(vec![
+                Field::new("id", DataType::Utf8, false),
+                Field::new("name", DataType::Utf8, false),
+                Field::new("type", DataType::Utf8, false),
+                Field::new("project_id", DataType::Utf8, true),
+                Field::new("dataset_id", DataType::Utf8, true),
+                Field::new("sampling_rate", DataType::Float64, true),
+                Field::new("is_continuous", DataType::Boolean, false),
+                Field::new("query_filter", DataType::Utf8, true),
+                Field::new("evaluators", DataType::List(evaluator_item_field()), false),
+                Field::new(
+                    "experiment_ids",
+                    DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true))),
+                    false,
+                ),
+                Field::new("run_configuration", DataType::Utf8, true),
+                Field::new("last_run_at", timestamp(), true),
+                Field::new("created_at", timestamp(), false),
+                Field::new("updated_at", timestamp(), false),
+                Field::new("created_by_user_id", DataType::Utf8, true),
+            ]))
+        })
+        .clone()
+}
+
+/// Builders of the nested `evaluators` column.
+struct EvaluatorColumns {
+    offsets: Vec<i32>,
+    id: StringBuilder,
+    name: StringBuilder,
+    query_filter: StringBuilder,
+    column_mappings: MapBuilder<StringBuilder, StringBuilder>,
+    version_id: StringBuilder,
+}
+
+impl EvaluatorColumns {
+    fn with_capacity(rows: usize) -> Self {
+        let mut offsets = Vec::with_capacity(rows + 1);
+        offsets.push(0);
+        EvaluatorColumns {
+            offsets,
+            id: StringBuilder::with_capacity(rows, rows * 28),
+            name: StringBuilder::with_capacity(rows, rows * 16),
+            query_filter: StringBuilder::with_capacity(rows, 0),
+            column_mappings: string_map_builder(rows),
+            version_id: StringBuilder::with_capacity(rows, 0),
+        }
+    }
+
+    fn items(&self) -> usize {
+        self.id.len()
+    }
+
+    fn close_row(&mut self) -> Result<(), String> {
+        let n = i32::try_from(self.items()).map_err(|_| "too many evaluators".to_owned())?;
+        self.offsets.push(n);
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<ArrayRef, String> {
+        let children: Vec<ArrayRef> = vec![
+            Arc::new(self.id.finish()),
+            Arc::new(self.name.finish()),
+            Arc::new(self.query_filter.finish()),
+            Arc::new(self.column_mappings.finish()),
+            Arc::new(self.version_id.finish()),
+        ];
+        let structs =
+            StructArray::try_new(evaluator_fields(), children, None).map_err(|e| e.to_string())?;
+        let list = ListArray::try_new(
+            evaluator_item_field(),
+            OffsetBuffer::new(self.offsets.into()),
+            Arc::new(structs),
+            None,
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(Arc::new(list))
+    }
+}
+
+/// Column builders for tasks.
+pub struct TaskColumns {
+    id: StringBuilder,
+    name: StringBuilder,
+    task_type: StringBuilder,
+    project_id: StringBuilder,
+    dataset_id: StringBuilder,
+    sampling_rate: Float64Builder,
+    is_continuous: BooleanBuilder,
+    query_filter: StringBuilder,
+    evaluators: EvaluatorColumns,
+    experiment_ids: ListBuilder<StringBuilder>,
+    run_configuration: StringBuilder,
+    last_run_at: TimestampMicrosecondBuilder,
+    created_at: TimestampMicrosecondBuilder,
+    updated_at: TimestampMicrosecondBuilder,
+    created_by_user_id: StringBuilder,
+}
+
+impl TaskColumns {
+    /// Builders sized for about `rows` rows.
+    pub fn with_capacity(rows: usize) -> Self {
+        let ts = || TimestampMicrosecondBuilder::with_capacity(rows).with_timezone("UTC");
+        TaskColumns {
+            id: StringBuilder::with_capacity(rows, rows * 28),
+            name: StringBuilder::with_capacity(rows, rows * 24),
+            task_type: StringBuilder::with_capacity(rows, rows * 19),
+            project_id: StringBuilder::with_capacity(rows, rows * 28),
+            dataset_id: StringBuilder::with_capacity(rows, rows * 28),
+            sampling_rate: Float64Builder::with_capacity(rows),
+            is_continuous: BooleanBuilder::with_capacity(rows),
+            query_filter: StringBuilder::with_capacity(rows, rows * 16),
+            evaluators: EvaluatorColumns::with_capacity(rows),
+            experiment_ids: ListBuilder::with_capacity(StringBuilder::new(), rows),
+            run_configuration: StringBuilder::with_capacity(rows, 0),
+            last_run_at: ts(),
+            created_at: ts(),
+            updated_at: ts(),
+            created_by_user_id: StringBuilder::with_capacity(rows, rows * 28),
+        }
+    }
+
+    /// Finishes the builders into a batch with [`task_schema`].
+    pub fn finish(mut self) -> Result<RecordBatch, String> {
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(self.id.finish()),
+            Arc::new(self.name.finish()),
+            Arc::new(self.task_type.finish()),
+            Arc::new(self.project_id.finish()),
+            Arc::new(self.dataset_id.finish()),
+            Arc::new(self.sampling_rate.finish()),
+            Arc::new(self.is_continuous.finish()),
+            Arc::new(self.query_filter.finish()),
+            self.evaluators.finish()?,
+            Arc::new(self.experiment_ids.finish()),
+            Arc::new(self.run_configuration.finish()),
+            Arc::new(self.last_run_at.finish()),
+            Arc::new(self.created_at.finish()),
+            Arc::new(self.updated_at.finish()),
+            Arc::new(self.created_by_user_id.finish()),
+        ];
+        RecordBatch::try_new(task_schema(), columns).map_err(|e| e.to_string())
+    }
+}
+
+/// The tasks collection as a [`Resource`].
+pub struct TaskResource;
+
+impl Resource for TaskResource {
+    const COLLECTION: &'static str = "tasks";
+    type Item = crate::model::Task;
+    fn schema() -> SchemaRef {
+        task_schema()
+    }
+    fn decode_page(body: &[u8]) -> Result<(RecordBatch, Pagination), String> {
+        decode_tasks_page(body)
+    }
+}
+
+/// Decodes a `GET /v2/tasks` body into one batch plus pagination.
+pub fn decode_tasks_page(body: &[u8]) -> Result<(RecordBatch, Pagination), String> {
+    // Rough size guess: a task object is ~600 bytes of JSON.
+    let mut cols = TaskColumns::with_capacity((body.len() / 600).clamp(1, 1024));
+    let pagination = super::decode_envelope(body, "tasks", &mut cols)?;
+    Ok((cols.finish()?, pagination))
+}
+
+fn normalize_task_type(s: &str) -> Option<&'static str> {
+    // Fast path (no allocation) for the wire spelling.
+    if let Some(t) = TaskType::ALL.iter().find(|t| t.as_str() == s) {
+        return Some(t.as_str());
+    }
+    TaskType::parse(s).ok().map(|t| t.as_str())
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum TaskField {
+    Id,
+    Name,
+    #[serde(alias = "taskType", alias = "task_type")]
+    Type,
+    #[serde(alias = "projectId")]
+    ProjectId,
+    #[serde(alias = "datasetId")]
+    DatasetId,
+    #[serde(alias = "samplingRate")]
+    SamplingRate,
+    #[serde(alias = "isContinuous")]
+    IsContinuous,
+    #[serde(alias = "queryFilter")]
+    QueryFilter,
+    Evaluators,
+    #[serde(alias = "experimentIds")]
+    ExperimentIds,
+    #[serde(alias = "runConfiguration")]
+    RunConfiguration,
+    #[serde(alias = "lastRunAt")]
+    LastRunAt,
+    #[serde(alias = "createdAt")]
+    CreatedAt,
+    #[serde(alias = "updatedAt")]
+    UpdatedAt,
+    #[serde(alias = "createdByUserId")]
+    CreatedByUserId,
+    #[serde(other)]
+    Other,
+}
+
+const ID: usize = 0;
+const NAME: usize = 1;
+const TYPE: usize = 2;
+const PROJECT_ID: usize = 3;
+const DATASET_ID: usize = 4;
+const SAMPLING_RATE: usize = 5;
+const IS_CONTINUOUS: usize = 6;
+const QUERY_FILTER: usize = 7;
+const EVALUATORS: usize = 8;
+const EXPERIMENT_IDS: usize = 9;
+const RUN_CONFIGURATION: usize = 10;
+const LAST_RUN_AT: usize = 11;
+const CREATED_AT: usize = 12;
+const UPDATED_AT: usize = 13;
+const CREATED_BY: usize = 14;
+
+impl RowSink for TaskColumns {
+    fn append_row<'de, D: Deserializer<'de>>(&mut self, de: D) -> Result<(), D::Error> {
+        de.deserialize_map(TaskRowVisitor(self))
+    }
+}
+
+struct TaskRowVisitor<'a>(&'a mut TaskColumns);
+
+fn utf8(builder: &mut StringBuilder, nullable: bool) -> Utf8Cell<'_> {
+    Utf8Cell { builder, nullable }
+}
+
+fn ts(builder: &mut TimestampMicrosecondBuilder, nullable: bool) -> TimestampCell<'_> {
+    TimestampCell { builder, nullable }
+}
+
+impl<'de> Visitor<'de> for TaskRowVisitor<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a task object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let c = self.0;
+        let mut seen = Seen::default();
+        while let Some(field) = map.next_key::<TaskField>()? {
+            match field {
+                TaskField::Id => {
+                    seen.mark(ID, "id")?;
+                    map.next_value_seed(utf8(&mut c.id, false))?;
+                }
+                TaskField::Name => {
+                    seen.mark(NAME, "name")?;
+                    map.next_value_seed(utf8(&mut c.name, false))?;
+                }
+                TaskField::Type => {
+                    seen.mark(TYPE, "type")?;
+                    map.next_value_seed(EnumCell {
+                        builder: &mut c.task_type,
+                        normalize: normalize_task_type,
+                    })?;
+                }
+                TaskField::ProjectId => {
+                    seen.mark(PROJECT_ID, "project_id")?;
+                    map.next_value_seed(utf8(&mut c.project_id, true))?;
+                }
+                TaskField::DatasetId => {
+                    seen.mark(DATASET_ID, "dataset_id")?;
+                    map.next_value_seed(utf8(&mut c.dataset_id, true))?;
+                }
+                TaskField::SamplingRate => {
+                    seen.mark(SAMPLING_RATE, "sampling_rate")?;
+                    c.sampling_rate
+                        .append_option(map.next_value::<Option<f64>>()?);
+                }
+                TaskField::IsContinuous => {
+                    seen.mark(IS_CONTINUOUS, "is_continuous")?;
+                    let v = map.next_value::<Option<bool>>()?;
+                    c.is_continuous.append_value(v.unwrap_or(false));
+                }
+                TaskField::QueryFilter => {
+                    seen.mark(QUERY_FILTER, "query_filter")?;
+                    map.next_value_seed(utf8(&mut c.query_filter, true))?;
+                }
+                TaskField::Evaluators => {
+                    seen.mark(EVALUATORS, "evaluators")?;
+                    map.next_value_seed(EvaluatorsCell(&mut c.evaluators))?;
+                    c.evaluators.close_row().map_err(de::Error::custom)?;
+                }
+                TaskField::ExperimentIds => {
+                    seen.mark(EXPERIMENT_IDS, "experiment_ids")?;
+                    map.next_value_seed(StringListCell {
+                        builder: &mut c.experiment_ids,
+                    })?;
+                }
+                TaskField::RunConfiguration => {
+                    seen.mark(RUN_CONFIGURATION, "run_configuration")?;
+                    map.next_value_seed(JsonTextCell {
+                        builder: &mut c.run_configuration,
+                    })?;
+                }
+                TaskField::LastRunAt => {
+                    seen.mark(LAST_RUN_AT, "last_run_at")?;
+                    map.next_value_seed(ts(&mut c.last_run_at, true))?;
+                }
+                TaskField::CreatedAt => {
+                    seen.mark(CREATED_AT, "created_at")?;
+                    map.next_value_seed(ts(&mut c.created_at, false))?;
+                }
+                TaskField::UpdatedAt => {
+                    seen.mark(UPDATED_AT, "updated_at")?;
+                    map.next_value_seed(ts(&mut c.updated_at, false))?;
+                }
+                TaskField::CreatedByUserId => {
+                    seen.mark(CREATED_BY, "created_by_user_id")?;
+                    map.next_value_seed(utf8(&mut c.created_by_user_id, true))?;
+                }
+                TaskField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        for (i, name) in [
+            (ID, "id"),
+            (NAME, "name"),
+            (TYPE, "type"),
+            (CREATED_AT, "created_at"),
+            (UPDATED_AT, "updated_at"),
+        ] {
+            if !seen.has(i) {
+                return Err(de::Error::missing_field(name));
+            }
+        }
+        for (i, b) in [
+            (PROJECT_ID, &mut c.project_id),
+            (DATASET_ID, &mut c.dataset_id),
+            (QUERY_FILTER, &mut c.query_filter),
+            (RUN_CONFIGURATION, &mut c.run_configuration),
+            (CREATED_BY, &mut c.created_by_user_id),
+        ] {
+            if !seen.has(i) {
+                b.append_null();
+            }
+        }
+        if !seen.has(SAMPLING_RATE) {
+            c.sampling_rate.append_null();
+        }
+        if !seen.has(IS_CONTINUOUS) {
+            c.is_continuous.append_value(false);
+        }
+        if !seen.has(EVALUATORS) {
+            c.evaluators.close_row().map_err(de::Error::custom)?;
+        }
+        if !seen.has(EXPERIMENT_IDS) {
+            c.experiment_ids.append(true);
+        }
+        if !seen.has(LAST_RUN_AT) {
+            c.last_run_at.append_null();
+        }
+        Ok(())
+    }
+}
+
+/// The `evaluators` array of one task (`null` → no items).
+struct EvaluatorsCell<'a>(&'a mut EvaluatorColumns);
+
+impl<'de> DeserializeSeed<'de> for EvaluatorsCell<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EvaluatorsCell<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of evaluators")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(EvaluatorRow(&mut *self.0))?.is_some() {}
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum EvaluatorField {
+    #[serde(alias = "evaluatorId")]
+    EvaluatorId,
+    #[serde(alias = "evaluatorName")]
+    EvaluatorName,
+    #[serde(alias = "queryFilter")]
+    QueryFilter,
+    #[serde(alias = "columnMappings")]
+    ColumnMappings,
+    #[serde(alias = "evaluatorVersionId")]
+    EvaluatorVersionId,
+    #[serde(other)]
+    Other,
+}
+
+struct EvaluatorRow<'a>(&'a mut EvaluatorColumns);
+
+impl<'de> DeserializeSeed<'de> for EvaluatorRow<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EvaluatorRow<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an evaluator object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let c = self.0;
+        let mut seen = Seen::default();
+        while let Some(field) = map.next_key::<EvaluatorField>()? {
+            match field {
+                EvaluatorField::EvaluatorId => {
+                    seen.mark(0, "evaluator_id")?;
+                    map.next_value_seed(utf8(&mut c.id, false))?;
+                }
+                EvaluatorField::EvaluatorName => {
+                    seen.mark(1, "evaluator_name")?;
+                    map.next_value_seed(utf8(&mut c.name, true))?;
+                }
+                EvaluatorField::QueryFilter => {
+                    seen.mark(2, "query_filter")?;
+                    map.next_value_seed(utf8(&mut c.query_filter, true))?;
+                }
+                EvaluatorField::ColumnMappings => {
+                    seen.mark(3, "column_mappings")?;
+                    map.next_value_seed(StringMapCell {
+                        builder: &mut c.column_mappings,
+                    })?;
+                }
+                EvaluatorField::EvaluatorVersionId => {
+                    seen.mark(4, "evaluator_version_id")?;
+                    map.next_value_seed(utf8(&mut c.version_id, true))?;
+                }
+                EvaluatorField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if !seen.has(0) {
+            return Err(de::Error::missing_field("evaluator_id"));
+        }
+        if !seen.has(1) {
+            c.name.append_null();
+        }
+        if !seen.has(2) {
+            c.query_filter.append_null();
+        }
+        if !seen.has(3) {
+            c.column_mappings.append(false).map_err(de::Error::custom)?;
+        }
+        if !seen.has(4) {
+            c.version_id.append_null();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "task_tests.rs"]
+mod tests;
