@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 
 use crate::errors::{validation, ToPyErr};
 use crate::spaces::{AsyncSpacesClient, SpacesClient};
+use crate::tasks::{AsyncTasksClient, TasksClient};
 
 fn seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Duration> {
     if !(value.is_finite() && value > 0.0) {
@@ -51,11 +52,12 @@ fn build(
 }
 
 macro_rules! client_class {
-    ($class:ident, $pyname:literal, $spaces:ident) => {
+    ($class:ident, $pyname:literal, $spaces:ident, $tasks:ident) => {
         #[pyclass(module = "arize_ax._native", name = $pyname, frozen)]
         pub struct $class {
             core: ax_core::Client,
             spaces: Py<$spaces>,
+            tasks: Py<$tasks>,
         }
 
         #[pymethods]
@@ -84,13 +86,20 @@ macro_rules! client_class {
                     max_retries, allow_insecure_http,
                 )?;
                 let spaces = Py::new(py, $spaces::new(core.clone()))?;
-                Ok($class { core, spaces })
+                let tasks = Py::new(py, $tasks::new(core.clone()))?;
+                Ok($class { core, spaces, tasks })
             }
 
             /// Spaces operations.
             #[getter]
             fn spaces(&self, py: Python<'_>) -> Py<$spaces> {
                 self.spaces.clone_ref(py)
+            }
+
+            /// Tasks and task-run operations.
+            #[getter]
+            fn tasks(&self, py: Python<'_>) -> Py<$tasks> {
+                self.tasks.clone_ref(py)
             }
 
             /// The API root this client talks to (without `/v2`).
@@ -119,5 +128,10 @@ macro_rules! client_class {
     };
 }
 
-client_class!(Client, "Client", SpacesClient);
-client_class!(AsyncClient, "AsyncClient", AsyncSpacesClient);
+client_class!(Client, "Client", SpacesClient, TasksClient);
+client_class!(
+    AsyncClient,
+    "AsyncClient",
+    AsyncSpacesClient,
+    AsyncTasksClient
+);

@@ -4,7 +4,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 
-use ax_emulator::{Control, EmulatorOptions, Fault, Seed};
+use ax_emulator::{Control, EmulatorOptions, Fault, RunTimeline, Seed};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
@@ -195,6 +195,62 @@ impl Emulator {
 
     fn clear_requests(&self) {
         self.control.clear_requests();
+    }
+
+    /// How runs triggered from now on behave: time PENDING, time RUNNING, share that
+    /// end FAILED, or never finishing.
+    #[pyo3(signature = (*, pending_ms=500, running_ms=1500, failure_rate=0.0, never_finish=false))]
+    fn set_run_timeline(
+        &self,
+        pending_ms: u64,
+        running_ms: u64,
+        failure_rate: f64,
+        never_finish: bool,
+    ) -> PyResult<()> {
+        if !(0.0..=1.0).contains(&failure_rate) {
+            return Err(PyValueError::new_err(format!(
+                "failure_rate must be within [0, 1], got {failure_rate}"
+            )));
+        }
+        self.control.set_run_timeline(RunTimeline {
+            pending_ms,
+            running_ms,
+            failure_rate,
+            never_finish,
+        });
+        Ok(())
+    }
+
+    /// The run timeline in force, as a dict.
+    fn run_timeline<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.control.run_timeline())?)
+    }
+
+    /// Pins a run to `status` from now on (e.g. FAILED with a `failure_reason`).
+    #[pyo3(signature = (*, run_id, status, failure_reason=None))]
+    fn force_run_status(
+        &self,
+        run_id: &str,
+        status: &str,
+        failure_reason: Option<&str>,
+    ) -> PyResult<()> {
+        self.control
+            .force_run_status(run_id, status, failure_reason)
+            .map_err(control_err)
+    }
+
+    /// Creates `tasks` evaluation tasks in the space with `runs_per_task` finished
+    /// runs each, quickly (for benchmarks); returns the task IDs.
+    #[pyo3(signature = (*, space_id, tasks, runs_per_task=0))]
+    fn bulk_seed_tasks(
+        &self,
+        space_id: &str,
+        tasks: usize,
+        runs_per_task: usize,
+    ) -> PyResult<Vec<String>> {
+        self.control
+            .bulk_seed_tasks(space_id, tasks, runs_per_task)
+            .map_err(control_err)
     }
 
     fn __repr__(&self) -> String {

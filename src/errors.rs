@@ -141,6 +141,21 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             fields.set_item("url", url)?;
             "PaginationError"
         }
+        Error::RunTimeout {
+            run_id,
+            timeout,
+            last_status,
+            last_run,
+        } => {
+            fields.set_item("run_id", run_id)?;
+            fields.set_item("timeout", timeout.as_secs_f64())?;
+            fields.set_item("last_status", last_status)?;
+            let last = last_run
+                .as_ref()
+                .map(|run| crate::task_models::TaskRun::from((**run).clone()));
+            fields.set_item("last_run", last)?;
+            "RunTimeoutError"
+        }
         Error::MissingApiKey => "MissingApiKeyError",
         Error::Config(_) => "ConfigError",
         #[allow(unreachable_patterns)]

@@ -6,12 +6,15 @@ use pyo3::prelude::*;
 
 mod call;
 mod client;
+mod convert;
 mod emulator;
 mod errors;
 mod models;
 mod page;
 mod runtime;
 mod spaces;
+mod task_models;
+mod tasks;
 mod warn;
 
 #[pymodule]
@@ -24,6 +27,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::Space>()?;
     m.add_class::<models::SpaceMembership>()?;
     m.add_class::<models::SpaceRoleAssignment>()?;
+    m.add_class::<tasks::TasksClient>()?;
+    m.add_class::<tasks::AsyncTasksClient>()?;
+    m.add_class::<task_models::Task>()?;
+    m.add_class::<task_models::TaskEvaluator>()?;
+    m.add_class::<task_models::TaskRun>()?;
     m.add_class::<page::Page>()?;
     m.add_class::<page::Pagination>()?;
     m.add_class::<emulator::Emulator>()?;

@@ -7,12 +7,11 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 /// Formats `Name(field=value, ...)` with Python reprs of the values.
-fn repr_of(py: Python<'_>, name: &str, dict: &Bound<'_, PyDict>) -> PyResult<String> {
+pub(crate) fn repr_of(name: &str, dict: &Bound<'_, PyDict>) -> PyResult<String> {
     let mut parts = Vec::with_capacity(dict.len());
     for (key, value) in dict.iter() {
         parts.push(format!("{}={}", key.str()?, value.repr()?));
     }
-    let _ = py;
     Ok(format!("{name}({})", parts.join(", ")))
 }
 
@@ -69,7 +68,7 @@ impl Space {
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of(py, "Space", &self.to_dict(py)?)
+        repr_of("Space", &self.to_dict(py)?)
     }
 }
 
@@ -121,7 +120,7 @@ impl SpaceRoleAssignment {
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of(py, "SpaceRoleAssignment", &self.to_dict(py)?)
+        repr_of("SpaceRoleAssignment", &self.to_dict(py)?)
     }
 }
 

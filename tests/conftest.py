@@ -48,3 +48,62 @@ def org_id(seed: dict[str, Any]) -> str:
 def v2_requests(emu: EmulatorServer) -> list[dict[str, Any]]:
     """The emulator's request log (every /v2 request seen since the last clear)."""
     return list(emu.requests())
+
+
+class SpaceKit:
+    """The seeded resources of one space, by role: what task tests need."""
+
+    def __init__(self, seed: dict[str, Any], space: dict[str, Any]) -> None:
+        sid = space["id"]
+        self.space = space
+        self.id: str = sid
+        self.name: str = space["name"]
+
+        def mine(key: str) -> list[dict[str, Any]]:
+            return [x for x in seed.get(key, []) if x.get("space_id") == sid]
+
+        self.project = mine("projects")[0]
+        self.dataset = mine("datasets")[0]
+        self.experiments = [
+            e for e in seed.get("experiments", []) if e.get("dataset_id") == self.dataset["id"]
+        ]
+        evaluators = mine("evaluators")
+        self.template_evaluator = next(e for e in evaluators if e.get("type") == "TEMPLATE")
+        self.code_evaluator = next(e for e in evaluators if e.get("type") == "CODE")
+        self.integration = mine("ai_integrations")[0]
+
+    def llm_config(self) -> dict[str, Any]:
+        return {
+            "experiment_type": "LLM_GENERATION",
+            "ai_integration_id": self.integration["id"],
+            "model_name": "gpt-4o-mini",
+            "input_variable_format": "MUSTACHE",
+            "messages": [
+                {"role": "SYSTEM", "content": "Summarize in one sentence."},
+                {"role": "USER", "content": "{{article}}"},
+            ],
+            "invocation_parameters": {"temperature": 0.2, "max_tokens": 256},
+        }
+
+
+@pytest.fixture
+def kit(seed: dict[str, Any]) -> SpaceKit:
+    """The uniquely named seeded space that holds a project, a dataset with two
+    versions and two experiments, a TEMPLATE and a CODE evaluator and an AI integration."""
+    names = [s["name"] for s in seed["spaces"]]
+    for space in seed["spaces"]:
+        if names.count(space["name"]) != 1:
+            continue
+        try:
+            k = SpaceKit(seed, space)
+        except (IndexError, StopIteration):
+            continue
+        if len(k.experiments) >= 2:
+            return k
+    raise AssertionError("the demo seed has no complete space for task tests")
+
+
+@pytest.fixture
+def fast_runs(emu: EmulatorServer) -> None:
+    """Runs go PENDING → RUNNING → COMPLETED in about 0.3 s."""
+    emu.set_run_timeline(pending_ms=100, running_ms=200, failure_rate=0.0, never_finish=False)

@@ -78,3 +78,31 @@ def test_problem_fields_on_error(client: Client) -> None:
 def test_server_side_validation_is_400(client: Client, org_id: str) -> None:
     with pytest.raises(E.NotFoundError):
         client.spaces.create(name="orphan", organization_id="T3JnYW5pemF0aW9uOjk5OTphYmNk")
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, E.BadRequestError),
+        (401, E.UnauthorizedError),
+        (403, E.ForbiddenError),
+        (404, E.NotFoundError),
+        (409, E.ConflictError),
+        (422, E.UnprocessableEntityError),
+        (429, E.RateLimitError),
+        (500, E.ServerError),
+        (503, E.ServerError),
+        (418, E.ApiError),
+    ],
+)
+def test_each_status_maps_to_its_exception(emu: EmulatorServer, status: int, cls: type) -> None:
+    c = Client(api_key=emu.api_key, base_url=emu.url, max_retries=0)
+    emu.add_fault(method="GET", path="/v2/spaces", status=status, count=1)
+    with pytest.raises(cls) as info:
+        c.spaces.list()
+    err = info.value
+    assert type(err) is cls
+    assert err.status == status
+    assert err.instance == "/v2/spaces"
+    assert err.method == "GET" and err.url.endswith("/v2/spaces?limit=50")
+    assert emu.api_key not in str(err) and emu.api_key not in repr(err)

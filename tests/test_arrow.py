@@ -69,3 +69,16 @@ def test_polars(client: Client) -> None:
     assert isinstance(df, pl.DataFrame)
     assert df.columns == SPACE_SCHEMA.names
     assert pl.DataFrame(page).shape == df.shape  # straight from the PyCapsule stream
+
+
+@pytest.mark.parametrize(("module", "method"), [("pandas", "to_pandas"), ("polars", "to_polars")])
+def test_missing_extra_names_it(
+    client: Client, monkeypatch: pytest.MonkeyPatch, module: str, method: str
+) -> None:
+    import sys
+
+    page = client.spaces.list()
+    monkeypatch.setitem(sys.modules, module, None)  # makes `import <module>` fail
+    with pytest.raises(ImportError) as info:
+        getattr(page, method)()
+    assert f"arize-ax[{module}]" in str(info.value)

@@ -76,3 +76,118 @@ def test_official_sdk_name_resolution(sdk: Any, seed: dict[str, Any]) -> None:
     ambiguous = next(n for n in names if names.count(n) > 1)
     with pytest.raises(Exception, match="Multiple spaces named"):
         sdk.spaces.get(space=ambiguous)
+
+
+def test_official_sdk_tasks_operations(sdk: Any, emu: EmulatorServer, seed: dict[str, Any]) -> None:
+    """Every tasks operation of the official SDK, wait_for_run included, on the emulator."""
+    from arize._generated.api_client.models.span_evaluator_input import SpanEvaluatorInput
+    from arize.tasks.types import TaskEvaluatorInput
+    from conftest import SpaceKit
+
+    names = [s["name"] for s in seed["spaces"]]
+    space = next(
+        s
+        for s in seed["spaces"]
+        if names.count(s["name"]) == 1 and any(p["space_id"] == s["id"] for p in seed["projects"])
+    )
+    kit = SpaceKit(seed, space)
+    emu.set_run_timeline(pending_ms=100, running_ms=200, failure_rate=0.0, never_finish=False)
+
+    task = sdk.tasks.create_evaluation_task(
+        name="sdk-eval",
+        task_type="TEMPLATE_EVALUATION",
+        evaluators=[
+            TaskEvaluatorInput(
+                SpanEvaluatorInput(
+                    evaluator_id=kit.template_evaluator["id"],
+                    column_mappings={"input": "input.value"},
+                )
+            )
+        ],
+        project=kit.project["name"],
+        space=kit.name,
+        sampling_rate=0.5,
+        query_filter="x = 1",
+    )
+    assert task.name == "sdk-eval" and task.project_id == kit.project["id"]
+    ds_task = sdk.tasks.create_evaluation_task(
+        name="sdk-ds-eval",
+        task_type="CODE_EVALUATION",
+        evaluators=[TaskEvaluatorInput(SpanEvaluatorInput(evaluator_id=kit.code_evaluator["id"]))],
+        dataset=kit.dataset["id"],
+        experiment_ids=[kit.experiments[0]["id"]],
+    )
+    assert ds_task.dataset_id == kit.dataset["id"]
+    rx = sdk.tasks.create_run_experiment_task(
+        name="sdk-rx", dataset=kit.dataset["id"], run_configuration=kit.llm_config()
+    )
+    assert rx.run_configuration is not None
+
+    listed = sdk.tasks.list(space=kit.id, limit=2)
+    assert len(listed.tasks) == 2 and listed.pagination.has_more
+    assert {t.id for t in sdk.tasks.list(space=kit.id, limit=100).tasks} >= {
+        task.id,
+        ds_task.id,
+        rx.id,
+    }
+    assert sdk.tasks.get(task="sdk-eval", space=kit.name).id == task.id
+
+    updated = sdk.tasks.update(task=task.id, name="sdk-eval-2", query_filter=None)
+    assert updated.name == "sdk-eval-2" and updated.query_filter is None
+    rx2 = sdk.tasks.update(
+        task=rx.id, run_configuration={**kit.llm_config(), "model_name": "gpt-4o"}
+    )
+    assert rx2.id == rx.id
+
+    from datetime import datetime, timedelta, timezone
+
+    end = datetime.now(timezone.utc)
+    run = sdk.tasks.trigger_run(
+        task=task.id, data_start_time=end - timedelta(days=1), data_end_time=end
+    )
+    assert str(run.status).endswith("PENDING")
+    done = sdk.tasks.wait_for_run(run_id=run.id, poll_interval=0.1, timeout=30)
+    assert str(done.status).endswith("COMPLETED")
+    assert sdk.tasks.get_run(run_id=run.id).id == run.id
+    runs = sdk.tasks.list_runs(task=task.id)
+    assert [r.id for r in runs.task_runs] == [run.id]
+
+    rx_run = sdk.tasks.trigger_run(task=rx.id, experiment_name="sdk-experiment", max_examples=3)
+    cancelled = sdk.tasks.cancel_run(run_id=rx_run.id)
+    assert str(cancelled.status).endswith("CANCELLED")
+
+    sdk.tasks.delete(task=task.id)
+    sdk.tasks.delete(task=ds_task.id)
+    sdk.tasks.delete(task=rx.id)
+    assert sdk.tasks.list(space=kit.id, name="sdk-").tasks == []
+
+
+def test_our_client_accepts_the_official_sdk_input_models(
+    emu: EmulatorServer, seed: dict[str, Any]
+) -> None:
+    """Drop-in: evaluator inputs built with the official SDK's models work with our client."""
+    from arize._generated.api_client.models.span_evaluator_input import SpanEvaluatorInput
+    from arize.tasks.types import TaskEvaluatorInput
+    from conftest import SpaceKit
+
+    names = [s["name"] for s in seed["spaces"]]
+    space = next(
+        s
+        for s in seed["spaces"]
+        if names.count(s["name"]) == 1 and any(p["space_id"] == s["id"] for p in seed["projects"])
+    )
+    kit = SpaceKit(seed, space)
+    ours = emu.client()
+    task = ours.tasks.create_evaluation_task(
+        name="from-sdk-models",
+        task_type="TEMPLATE_EVALUATION",
+        evaluators=[
+            TaskEvaluatorInput(
+                SpanEvaluatorInput(evaluator_id=kit.template_evaluator["id"], query_filter="a = 1")
+            )
+        ],
+        project=kit.project["id"],
+    )
+    assert [(e.evaluator_id, e.query_filter) for e in task.evaluators] == [
+        (kit.template_evaluator["id"], "a = 1")
+    ]

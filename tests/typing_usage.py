@@ -6,8 +6,19 @@ import asyncio
 from datetime import datetime
 
 import pyarrow as pa
-from arize_ax import AsyncClient, Client, Page, Space, SpaceMembership
-from arize_ax.errors import ApiError, NameNotFoundError
+from arize_ax import (
+    AsyncClient,
+    Client,
+    EvaluatorInput,
+    LLMGenerationConfig,
+    Message,
+    Page,
+    Space,
+    SpaceMembership,
+    Task,
+    TaskRun,
+)
+from arize_ax.errors import ApiError, NameNotFoundError, RunTimeoutError
 from arize_ax.testing import EmulatorServer
 
 
@@ -40,3 +51,34 @@ def main() -> None:
             print(s.to_dict())
 
         asyncio.run(run())
+
+        task: Task = client.tasks.create_evaluation_task(
+            name="typed",
+            task_type="template_evaluation",
+            evaluators=[EvaluatorInput(evaluator_id="RXZhbHVhdG9yOjE6YWJjZA==")],
+            project="support-bot",
+            space="staging",
+        )
+        rx: Task = client.tasks.create_run_experiment_task(
+            name="typed-rx",
+            dataset="golden-questions",
+            space="staging",
+            run_configuration=LLMGenerationConfig(
+                ai_integration_id="TGxtSW50ZWdyYXRpb246MzpQcTZy",
+                input_variable_format="MUSTACHE",
+                messages=[Message(role="user", content="{{q}}")],
+            ),
+        )
+        started: TaskRun = client.tasks.trigger_run(
+            task=task.id, data_start_time=datetime(2026, 1, 1)
+        )
+        try:
+            done: TaskRun = client.tasks.wait_for_run(
+                run_id=started.id, poll_interval=0.5, timeout=5
+            )
+            print(done.status, done.num_successes, rx.run_configuration)
+        except RunTimeoutError as e:
+            print(e.last_status)
+        runs: Page[TaskRun] = client.tasks.list_runs_all(task=task.id)
+        many: list[TaskRun] = client.tasks.wait_for_runs(run_ids=[r.id for r in runs])
+        print(len(many), runs.to_arrow())

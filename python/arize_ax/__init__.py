@@ -14,10 +14,11 @@ same methods as awaitables. The bundled emulator lives in :mod:`arize_ax.testing
 
 from __future__ import annotations
 
-from . import errors
+from . import errors, types
 from ._native import (
     AsyncClient,
     AsyncSpacesClient,
+    AsyncTasksClient,
     Client,
     Page,
     Pagination,
@@ -25,21 +26,44 @@ from ._native import (
     SpaceMembership,
     SpaceRoleAssignment,
     SpacesClient,
+    Task,
+    TaskEvaluator,
+    TaskRun,
+    TasksClient,
     __version__,
 )
-from .errors import BetaWarning
+from .errors import BetaWarning, RunTimeoutError
+from .types import (
+    AgentCallConfig,
+    EvaluatorInput,
+    LLMGenerationConfig,
+    Message,
+    TemplateEvaluationConfig,
+)
 
 __all__ = [
+    "AgentCallConfig",
     "AsyncClient",
     "AsyncSpacesClient",
+    "AsyncTasksClient",
     "BetaWarning",
     "Client",
+    "EvaluatorInput",
+    "LLMGenerationConfig",
+    "Message",
     "Page",
     "Pagination",
+    "RunTimeoutError",
     "Space",
     "SpaceMembership",
     "SpaceRoleAssignment",
     "SpacesClient",
+    "Task",
+    "TaskEvaluator",
+    "TaskRun",
+    "TasksClient",
+    "TemplateEvaluationConfig",
     "__version__",
     "errors",
+    "types",
 ]

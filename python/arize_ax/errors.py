@@ -29,6 +29,7 @@ __all__ = [
     "PaginationError",
     "RateLimitError",
     "RequestTimeoutError",
+    "RunTimeoutError",
     "ServerError",
     "TransportError",
     "UnauthorizedError",
@@ -185,3 +186,16 @@ class AmbiguousNameError(AxError, LookupError):
     resource_type: str
     resource_name: str
     matching_ids: list[str]
+
+
+class RunTimeoutError(AxError, TimeoutError):
+    """A task run did not reach a terminal state within the wait's ``timeout``.
+
+    ``run_id``, ``timeout`` (seconds), ``last_status`` and ``last_run`` (the last
+    :class:`arize_ax.TaskRun` seen, or None) describe it. The run itself goes on.
+    """
+
+    run_id: str
+    timeout: float
+    last_status: str | None
+    last_run: Any

@@ -1,16 +1,19 @@
 """A guided tour on the bundled emulator: ``python -m arize_ax.quickstart``.
 
-Starts the emulator in this process, then walks the spaces API with the same client
-you would point at Arize AX: create, get, update, list (as a pandas DataFrame), add
-and remove a member, delete. Nothing leaves this machine.
+Starts the emulator in this process, then walks the API with the same client you
+would point at Arize AX: spaces (create, get, update, list as a pandas DataFrame, add
+and remove a member, delete) and tasks (create an evaluation task, trigger runs, wait
+for them with a progress line, list the runs as a DataFrame). Nothing leaves this
+machine.
 """
 
 from __future__ import annotations
 
 import sys
 import warnings
+from datetime import datetime, timedelta, timezone
 
-from . import Client
+from . import Client, TaskRun
 from .errors import BetaWarning
 from .testing import EmulatorServer
 
@@ -60,13 +63,83 @@ def main() -> int:
         client.spaces.delete(space=space.id)
         remaining = [s.name for s in client.spaces.list_all()]
         print(f"'quickstart' still listed: {'quickstart' in remaining}")
+
+        tasks_tour(client, seed)
     return 0
+
+
+def tasks_tour(client: Client, seed: dict) -> None:  # type: ignore[type-arg]
+    # The demo seed gives its spaces a project and evaluators; take a uniquely named one
+    # so that names resolve.
+    names = [s["name"] for s in seed["spaces"]]
+    space = next(
+        s
+        for s in seed["spaces"]
+        if names.count(s["name"]) == 1 and any(p["space_id"] == s["id"] for p in seed["projects"])
+    )
+    project = next(p for p in seed["projects"] if p["space_id"] == space["id"])
+    evaluator = next(
+        e for e in seed["evaluators"] if e["space_id"] == space["id"] and e["type"] == "TEMPLATE"
+    )
+
+    step(f"create an evaluation task on project {project['name']!r} in {space['name']!r}")
+    task = client.tasks.create_evaluation_task(
+        name="quickstart-hallucinations",
+        task_type="template_evaluation",
+        evaluators=[{"evaluator_id": evaluator["id"], "column_mappings": {"input": "input.value"}}],
+        project=project["name"],
+        space=space["id"],
+        sampling_rate=0.5,
+    )
+    print(task)
+
+    step("trigger a run over the last day and wait for it")
+    end = datetime.now(timezone.utc)
+    run = client.tasks.trigger_run(
+        task=task.id, data_start_time=end - timedelta(days=1), data_end_time=end
+    )
+    started = datetime.now(timezone.utc)
+
+    def progress(r: TaskRun) -> None:
+        elapsed = (datetime.now(timezone.utc) - started).total_seconds()
+        line = (
+            f"  run {r.id} {r.status:<9} {elapsed:4.1f}s  "
+            f"ok={r.num_successes} errors={r.num_errors} skipped={r.num_skipped}"
+        )
+        print(line, end="\r" if sys.stdout.isatty() and not r.is_terminal else "\n", flush=True)
+
+    done = client.tasks.wait_for_run(
+        run_id=run.id, poll_interval=0.25, timeout=60, on_progress=progress
+    )
+    print(f"run finished: {done.status}")
+
+    step("two more runs, waited for together")
+    more = [
+        client.tasks.trigger_run(
+            task=task.id, data_start_time=end - timedelta(hours=h), data_end_time=end
+        )
+        for h in (6, 12)
+    ]
+    finished = client.tasks.wait_for_runs(
+        run_ids=[r.id for r in more], poll_interval=0.25, timeout=60
+    )
+    print(", ".join(f"{r.id}={r.status}" for r in finished))
+
+    step("the task's runs as a pandas DataFrame")
+    runs = client.tasks.list_runs_all(task=task.id).to_pandas()
+    with_pandas_options(
+        lambda: print(
+            runs[["status", "num_successes", "num_errors", "run_started_at", "run_finished_at"]]
+        )
+    )
 
 
 def with_pandas_options(show: object) -> None:
     import pandas as pd
 
-    with pd.option_context("display.width", 120, "display.max_colwidth", 40):
+    with pd.option_context(
+        "display.width", 160, "display.max_columns", None, "display.max_colwidth", 40
+    ):
         show()  # type: ignore[operator]
 
 
