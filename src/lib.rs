@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod call;
+mod cli;
 mod client;
 mod convert;
 mod emulator;
@@ -35,5 +36,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<page::Page>()?;
     m.add_class::<page::Pagination>()?;
     m.add_class::<emulator::Emulator>()?;
+    m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
     Ok(())
 }

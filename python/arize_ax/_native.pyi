@@ -728,3 +728,6 @@ class Emulator:
     def bulk_seed_tasks(
         self, *, space_id: str, tasks: int, runs_per_task: int = 0
     ) -> list[str]: ...
+
+def run_cli(argv: list[str]) -> int:
+    """Runs the ``ax`` command line with ``argv`` (program name first); returns the exit code."""

@@ -1,0 +1,271 @@
+//! Command-line definitions (clap). Names, short flags and defaults follow API.md §6.1–6.3.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::cli_tasks::TasksCommand;
+
+const AFTER_HELP: &str = "\
+Connection: --api-key / --base-url flags, then the environment (ARIZE_API_KEY, ARIZE_REGION,
+ARIZE_API_HOST, ARIZE_API_SCHEME, ARIZE_API_PORT), then the active profile (`ax profiles`).
+Exit codes: 0 ok, 1 API or run failure, 2 usage error, 130 interrupted.";
+
+/// `ax`: the Arize AX command line (spaces, tasks, profiles, local emulator).
+#[derive(Debug, Parser)]
+#[command(
+    name = "ax",
+    version,
+    about = "Arize AX command line: spaces, tasks, profiles and a local emulator",
+    after_help = AFTER_HELP,
+    propagate_version = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags accepted by every command.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// API key (default: ARIZE_API_KEY, then the profile). Never printed.
+    #[arg(long, global = true, value_name = "KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// API root, e.g. http://127.0.0.1:8731 (a trailing /v2 is accepted).
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Profile to use instead of the active one.
+    #[arg(long, global = true, value_name = "NAME", env = "AX_PROFILE")]
+    pub profile: Option<String>,
+    /// Log every HTTP request (method, URL, status, time, attempt) to stderr.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage spaces [BETA]
+    Spaces {
+        #[command(subcommand)]
+        command: SpacesCommand,
+    },
+    /// Manage evaluation tasks and their runs [ALPHA]
+    Tasks {
+        #[command(subcommand)]
+        command: Box<TasksCommand>,
+    },
+    /// Manage connection profiles (config file under the user's config directory)
+    Profiles {
+        #[command(subcommand)]
+        command: ProfilesCommand,
+    },
+    /// Run the bundled API emulator in the foreground (Ctrl-C stops it)
+    #[command(alias = "mock-server")]
+    Emulator(EmulatorArgs),
+    /// Print a shell completion script
+    Completion {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// `-o/--output`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct OutputArgs {
+    /// Output format (table, json, csv, parquet) or a file path whose extension picks it
+    /// (.json, .csv, .parquet, .pq). Default: the profile's format, else table.
+    #[arg(short, long, value_name = "FORMAT|FILE")]
+    pub output: Option<String>,
+}
+
+/// `--limit`, `--cursor`, `--all` of list commands.
+#[derive(Debug, Clone, Args)]
+pub struct PageArgs {
+    /// Maximum number of items to return (1-100) [default: 15; 100 per page with --all]
+    #[arg(short, long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Pagination cursor for the next page
+    #[arg(short, long, value_name = "CURSOR", conflicts_with = "all")]
+    pub cursor: Option<String>,
+    /// Follow every page
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Default `--limit` of list commands.
+pub const DEFAULT_LIMIT: u32 = 15;
+
+#[derive(Debug, Subcommand)]
+pub enum SpacesCommand {
+    /// List spaces
+    List {
+        /// Organization ID (or name) to filter spaces
+        #[arg(long, value_name = "ID")]
+        organization_id: Option<String>,
+        /// Case-insensitive substring filter on the space name
+        #[arg(long, value_name = "TEXT")]
+        name: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Create a new space
+    Create {
+        /// Space name (prompted if omitted)
+        #[arg(short, long)]
+        name: Option<String>,
+        /// Organization ID or name (prompted if omitted)
+        #[arg(long, value_name = "ID")]
+        organization_id: Option<String>,
+        /// Space description
+        #[arg(long)]
+        description: Option<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Get a space by name or ID
+    Get {
+        /// Space name or ID
+        name_or_id: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Update a space by name or ID
+    Update {
+        /// Space name or ID
+        name_or_id: String,
+        /// New space name
+        #[arg(short, long)]
+        name: Option<String>,
+        /// New space description ("" clears it)
+        #[arg(long)]
+        description: Option<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Delete a space and all resources within it (irreversible)
+    Delete {
+        /// Space name or ID
+        name_or_id: String,
+        /// Skip the confirmation prompt
+        #[arg(short, long)]
+        force: bool,
+    },
+    /// Add a user to a space, or change their role [ALPHA]
+    AddUser {
+        /// Space name or ID
+        space: String,
+        /// Global ID of the user to add (prompted if omitted)
+        #[arg(long, value_name = "ID")]
+        user_id: Option<String>,
+        /// Space role: admin, member, read-only, annotator (any case; prompted if omitted)
+        #[arg(short, long)]
+        role: Option<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Remove a user from a space [ALPHA]
+    RemoveUser {
+        /// Space name or ID
+        space: String,
+        /// Global ID of the user to remove (prompted if omitted)
+        #[arg(long, value_name = "ID")]
+        user_id: Option<String>,
+        /// Skip the confirmation prompt
+        #[arg(short, long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// Create (or with --force replace) a profile. Uses the global --api-key/--base-url.
+    Create {
+        /// Profile name
+        name: String,
+        /// Read the API key from this environment variable at run time instead of storing it
+        #[arg(long, value_name = "VAR", conflicts_with = "api_key")]
+        api_key_env: Option<String>,
+        /// Region: us-central-1a, us-east-1b, ca-central-1a, eu-west-1a
+        #[arg(long, conflicts_with_all = ["base_url", "host"])]
+        region: Option<String>,
+        /// API host (no scheme)
+        #[arg(long, conflicts_with = "base_url")]
+        host: Option<String>,
+        /// http or https
+        #[arg(long, conflicts_with = "base_url")]
+        scheme: Option<String>,
+        /// API port (0 = scheme default)
+        #[arg(long, conflicts_with = "base_url")]
+        port: Option<u16>,
+        /// Default output format of this profile: table, json, csv, parquet
+        #[arg(long, value_name = "FORMAT")]
+        output_format: Option<String>,
+        /// Make it the active profile (the first profile always becomes active)
+        #[arg(long = "use")]
+        activate: bool,
+        /// Replace an existing profile of that name
+        #[arg(short, long)]
+        force: bool,
+    },
+    /// List profiles
+    List {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Show a profile (default: the active one); the key is masked
+    Show {
+        /// Profile name
+        name: Option<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Make a profile the active one
+    Use {
+        /// Profile name
+        name: String,
+    },
+    /// Delete a profile
+    Delete {
+        /// Profile name
+        name: String,
+        /// Skip the confirmation prompt
+        #[arg(short, long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum SeedArg {
+    Demo,
+    None,
+}
+
+/// `ax emulator`.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Port to listen on (0 = any free port)
+    #[arg(long, default_value_t = 8731)]
+    pub port: u16,
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Initial data: demo (organizations, users with every role, spaces) or none
+    #[arg(long, value_enum, default_value = "demo")]
+    pub seed: SeedArg,
+    /// Accept enum values in any case (faithful: upper case only)
+    #[arg(long)]
+    pub lenient: bool,
+    /// Do not serve the unauthenticated /_emulator control routes
+    #[arg(long)]
+    pub no_control: bool,
+}

@@ -1,0 +1,35 @@
+//! One module per command family.
+
+pub mod emulator;
+pub mod profiles;
+pub mod spaces;
+pub mod tasks;
+
+/// One-time pre-release notices (API.md §6.1).
+pub mod notices {
+    use crate::config::notice_once;
+
+    /// `ax spaces` is BETA.
+    pub fn spaces_beta() {
+        notice_once(
+            "spaces-beta",
+            "[BETA] `ax spaces` uses a beta API that may change without notice (shown once).",
+        );
+    }
+
+    /// `ax spaces add-user` / `remove-user` are ALPHA.
+    pub fn space_users_alpha() {
+        notice_once(
+            "spaces-users-alpha",
+            "[ALPHA] `ax spaces add-user` and `remove-user` are alpha: the API may change without notice (shown once).",
+        );
+    }
+
+    /// `ax tasks` is ALPHA.
+    pub fn tasks_alpha() {
+        notice_once(
+            "tasks-alpha",
+            "[ALPHA] `ax tasks` uses an alpha API that may change without notice (shown once).",
+        );
+    }
+}

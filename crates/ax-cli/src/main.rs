@@ -1,0 +1,5 @@
+//! The `ax` binary.
+
+fn main() {
+    std::process::exit(ax_cli::run(std::env::args().collect()));
+}
