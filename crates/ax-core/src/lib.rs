@@ -20,6 +20,8 @@ pub mod poll;
 pub mod resolve;
 mod secret;
 pub mod table;
+#[cfg(test)]
+mod test_support;
 pub mod transport;
 
 pub use client::Client;

@@ -192,28 +192,7 @@ pub async fn wait_for_runs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Config, ConfigInput};
-
-    fn offline() -> Client {
-        let config = Config::resolve(
-            ConfigInput {
-                api_key: Some("k".into()),
-                base_url: Some("http://127.0.0.1:9".into()),
-                max_retries: Some(0),
-                ..Default::default()
-            },
-            &|_| None,
-        )
-        .unwrap();
-        Client::new(config).unwrap()
-    }
-
-    fn field(e: Error) -> String {
-        match e {
-            Error::Validation { field, .. } => field,
-            other => panic!("expected a validation error, got {other:?}"),
-        }
-    }
+    use crate::test_support::{field, offline};
 
     #[test]
     fn defaults_match_the_sdk() {

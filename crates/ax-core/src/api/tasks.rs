@@ -335,30 +335,8 @@ pub async fn trigger_run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Config, ConfigInput, Error};
-
-    /// A client pointing at a closed port: any request would fail with a connect error, so a
-    /// validation error proves no request was attempted.
-    fn offline() -> Client {
-        let config = Config::resolve(
-            ConfigInput {
-                api_key: Some("k".into()),
-                base_url: Some("http://127.0.0.1:9".into()),
-                max_retries: Some(0),
-                ..Default::default()
-            },
-            &|_| None,
-        )
-        .unwrap();
-        Client::new(config).unwrap()
-    }
-
-    fn field(e: Error) -> String {
-        match e {
-            Error::Validation { field, .. } => field,
-            other => panic!("expected a validation error, got {other:?}"),
-        }
-    }
+    use crate::test_support::{field, offline};
+    use crate::Error;
 
     #[tokio::test]
     async fn list_rejects_bad_params_without_a_request() {
