@@ -239,8 +239,14 @@ impl Page {
 
     /// The result as a `pyarrow.Table` (zero-copy).
     fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let pa = slf.py().import("pyarrow")?;
-        pa.call_method1("table", (slf,))
+        // Through the stream reader rather than `pyarrow.table(...)`, which imports pandas
+        // (a few hundred milliseconds on a first call) even when nobody asked for it.
+        let reader = slf
+            .py()
+            .import("pyarrow")?
+            .getattr("RecordBatchReader")?
+            .call_method1("from_stream", (slf,))?;
+        reader.call_method0("read_all")
     }
 
     /// The result as a `pandas.DataFrame` (needs the `pandas` extra).

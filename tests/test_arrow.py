@@ -82,3 +82,18 @@ def test_missing_extra_names_it(
     with pytest.raises(ImportError) as info:
         getattr(page, method)()
     assert f"arize-ax[{module}]" in str(info.value)
+
+
+def test_to_arrow_does_not_import_pandas() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, warnings; warnings.simplefilter('ignore')\n"
+        "from arize_ax.testing import EmulatorServer\n"
+        "with EmulatorServer() as emu:\n"
+        "    t = emu.client().spaces.list_all().to_arrow()\n"
+        "    print(t.num_rows > 0, 'pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]
