@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::table::{decode_envelope, VecSink};
+use crate::table::{decode_envelope, scan_pagination, VecSink};
 use crate::transport::{build_url, ApiRequest};
 
 /// Largest page size the API accepts.
@@ -160,6 +160,17 @@ pub async fn fetch_page<R: Resource>(
     Page::from_body(resp.body, url)
 }
 
+/// Fetches one page body without decoding it; returns the body and the request URL.
+async fn fetch_body(
+    client: &Client,
+    path: &str,
+    query: Vec<(String, String)>,
+) -> Result<(Bytes, String)> {
+    let url = build_url(client.base_url(), path, &query)?.to_string();
+    let resp = client.send(ApiRequest::get(path).with_query(query)).await?;
+    Ok((resp.body, url))
+}
+
 /// Aborts the task when dropped, so an abandoned stream does not leave a request running.
 struct AbortOnDrop<T>(JoinHandle<T>);
 
@@ -176,21 +187,21 @@ impl<T> Future for AbortOnDrop<T> {
     }
 }
 
-struct StreamState<R: Resource> {
+struct StreamState {
     client: Client,
     path: String,
     query: Vec<(String, String)>,
     limit: u32,
     first_cursor: Option<String>,
     started: bool,
-    inflight: Option<AbortOnDrop<Result<Page<R>>>>,
+    inflight: Option<AbortOnDrop<Result<(Bytes, String)>>>,
     seen: HashSet<String>,
     pending_error: Option<Error>,
     done: bool,
 }
 
-impl<R: Resource> StreamState<R> {
-    fn spawn(&self, cursor: Option<String>) -> AbortOnDrop<Result<Page<R>>> {
+impl StreamState {
+    fn spawn(&self, cursor: Option<String>) -> AbortOnDrop<Result<(Bytes, String)>> {
         let client = self.client.clone();
         let path = self.path.clone();
         let mut query = self.query.clone();
@@ -199,7 +210,7 @@ impl<R: Resource> StreamState<R> {
             query.push(("cursor".into(), c));
         }
         AbortOnDrop(tokio::spawn(async move {
-            fetch_page::<R>(&client, &path, query).await
+            fetch_body(&client, &path, query).await
         }))
     }
 }
@@ -220,7 +231,7 @@ pub fn pages<R: Resource>(
     if let Some(c) = &cursor {
         seen.insert(c.clone());
     }
-    let state = StreamState::<R> {
+    let state = StreamState {
         client,
         path,
         query,
@@ -249,8 +260,8 @@ pub fn pages<R: Resource>(
             }
             None => return None,
         };
-        let page = match handle.await {
-            Ok(Ok(page)) => page,
+        let (body, url) = match handle.await {
+            Ok(Ok(fetched)) => fetched,
             Ok(Err(e)) => {
                 st.done = true;
                 return Some((Err(e), st));
@@ -258,21 +269,40 @@ pub fn pages<R: Resource>(
             Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
             Err(_) => return None,
         };
-        match (&page.next_cursor, page.has_more) {
+        // Read the cursor first and put the next request in flight, then decode this page
+        // while it downloads.
+        let pagination = match scan_pagination(&body, R::COLLECTION) {
+            Ok(p) => p,
+            Err(message) => {
+                st.done = true;
+                let e = Error::Decode {
+                    method: "GET".into(),
+                    url,
+                    message,
+                };
+                return Some((Err(e), st));
+            }
+        };
+        match (pagination.next_cursor, pagination.has_more) {
             (Some(next), true) => {
                 if st.seen.insert(next.clone()) {
-                    st.inflight = Some(st.spawn(Some(next.clone())));
+                    st.inflight = Some(st.spawn(Some(next)));
                 } else {
                     let url = format!("{}{}", st.client.base_url(), st.path);
-                    st.pending_error = Some(Error::RepeatedCursor {
-                        cursor: next.clone(),
-                        url,
-                    });
+                    st.pending_error = Some(Error::RepeatedCursor { cursor: next, url });
                 }
             }
             _ => st.done = true,
         }
-        Some((Ok(page), st))
+        match Page::from_body(body, url) {
+            Ok(page) => Some((Ok(page), st)),
+            Err(e) => {
+                st.done = true;
+                st.inflight = None;
+                st.pending_error = None;
+                Some((Err(e), st))
+            }
+        }
     })
 }
 

@@ -37,6 +37,21 @@ impl<T: DeserializeOwned> RowSink for VecSink<T> {
     }
 }
 
+/// Skips every item: only the envelope's pagination is read.
+struct SkipSink;
+
+impl RowSink for SkipSink {
+    fn append_row<'de, D: Deserializer<'de>>(&mut self, de: D) -> Result<(), D::Error> {
+        IgnoredAny::deserialize(de).map(|_| ())
+    }
+}
+
+/// Reads only the pagination of a list body (a validating scan that builds nothing), so
+/// the next page can be requested before this one is decoded.
+pub fn scan_pagination(body: &[u8], collection: &str) -> Result<Pagination, String> {
+    decode_envelope(body, collection, &mut SkipSink)
+}
+
 /// Decodes `{ "<collection>": [ ... ], "pagination": {...} }`, feeding each item to `sink`.
 /// Unknown keys are ignored; `hasMore`/`nextCursor` are accepted as aliases.
 pub fn decode_envelope<S: RowSink>(
