@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::required;
 use super::tasks::TriggerRun;
-use super::validate::{check_ids, MAX_NAME};
+use super::validate::{check_ids, reject_given, MAX_NAME};
 use crate::error::{Error, Result};
 use crate::model::TaskType;
 
@@ -114,22 +114,16 @@ fn ids_value(ids: &[String]) -> Value {
 pub(crate) fn trigger_body(req: &TriggerRun, t: TaskType, now: DateTime<Utc>) -> Result<Value> {
     let mut body = Map::new();
     if t == TaskType::RunExperiment {
-        let given: Vec<&str> = [
-            ("data_start_time", req.data_start_time.is_some()),
-            ("data_end_time", req.data_end_time.is_some()),
-            ("max_spans", req.max_spans.is_some()),
-            ("override_evaluations", req.override_evaluations.is_some()),
-            ("experiment_ids", req.experiment_ids.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(k, set)| set.then_some(k))
-        .collect();
-        if !given.is_empty() {
-            return Err(Error::validation(
-                given.join(", "),
-                "not valid for RUN_EXPERIMENT tasks; use experiment_name, dataset_version_id, max_examples, example_ids, tracing_metadata or evaluation_task_ids",
-            ));
-        }
+        reject_given(
+            &[
+                ("data_start_time", req.data_start_time.is_some()),
+                ("data_end_time", req.data_end_time.is_some()),
+                ("max_spans", req.max_spans.is_some()),
+                ("override_evaluations", req.override_evaluations.is_some()),
+                ("experiment_ids", req.experiment_ids.is_some()),
+            ],
+            "not valid for RUN_EXPERIMENT tasks; use experiment_name, dataset_version_id, max_examples, example_ids, tracing_metadata or evaluation_task_ids",
+        )?;
         let name = req.experiment_name.as_deref().ok_or_else(|| {
             Error::validation(
                 "experiment_name",
@@ -159,23 +153,17 @@ pub(crate) fn trigger_body(req: &TriggerRun, t: TaskType, now: DateTime<Utc>) ->
         }
         return Ok(Value::Object(body));
     }
-    let given: Vec<&str> = [
-        ("experiment_name", req.experiment_name.is_some()),
-        ("dataset_version_id", req.dataset_version_id.is_some()),
-        ("max_examples", req.max_examples.is_some()),
-        ("example_ids", req.example_ids.is_some()),
-        ("tracing_metadata", req.tracing_metadata.is_some()),
-        ("evaluation_task_ids", req.evaluation_task_ids.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(k, set)| set.then_some(k))
-    .collect();
-    if !given.is_empty() {
-        return Err(Error::validation(
-            given.join(", "),
-            format!("not valid for {t} tasks; use data_start_time, data_end_time, max_spans, override_evaluations or experiment_ids"),
-        ));
-    }
+    reject_given(
+        &[
+            ("experiment_name", req.experiment_name.is_some()),
+            ("dataset_version_id", req.dataset_version_id.is_some()),
+            ("max_examples", req.max_examples.is_some()),
+            ("example_ids", req.example_ids.is_some()),
+            ("tracing_metadata", req.tracing_metadata.is_some()),
+            ("evaluation_task_ids", req.evaluation_task_ids.is_some()),
+        ],
+        format!("not valid for {t} tasks; use data_start_time, data_end_time, max_spans, override_evaluations or experiment_ids"),
+    )?;
     let (start, end) = data_window(req.data_start_time, req.data_end_time, now)?;
     if let Some(s) = start {
         body.insert("data_start_time".into(), Value::from(wire_time(&s)));

@@ -325,28 +325,36 @@ pub(crate) enum CreateKind {
     RunExperiment(CreateRunExperimentTask),
 }
 
+/// Fails with a validation error naming every field that was `given` (true) when none
+/// of them may be; `message` says why and what is allowed instead.
+pub(crate) fn reject_given(fields: &[(&str, bool)], message: impl Into<String>) -> Result<()> {
+    let given: Vec<&str> = fields
+        .iter()
+        .filter_map(|&(name, set)| set.then_some(name))
+        .collect();
+    if given.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::validation(given.join(", "), message))
+    }
+}
+
 /// The CLI's dispatch rules for `ax tasks create`.
 pub(crate) fn dispatch_create(req: &CreateTask) -> Result<CreateKind> {
     let task_type = TaskType::parse(&req.task_type)?;
     if task_type == TaskType::RunExperiment {
-        let given: Vec<&str> = [
-            ("evaluators", req.evaluators.is_some()),
-            ("project", req.project.is_some()),
-            ("sampling_rate", req.sampling_rate.is_some()),
-            ("is_continuous", req.is_continuous.is_some()),
-            ("query_filter", req.query_filter.is_some()),
-            ("query_filters", req.query_filters.is_some()),
-            ("experiment_ids", req.experiment_ids.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(k, set)| set.then_some(k))
-        .collect();
-        if !given.is_empty() {
-            return Err(Error::validation(
-                given.join(", "),
-                "run_experiment tasks do not support eval-only fields; use 'run_configuration' and 'dataset' instead",
-            ));
-        }
+        reject_given(
+            &[
+                ("evaluators", req.evaluators.is_some()),
+                ("project", req.project.is_some()),
+                ("sampling_rate", req.sampling_rate.is_some()),
+                ("is_continuous", req.is_continuous.is_some()),
+                ("query_filter", req.query_filter.is_some()),
+                ("query_filters", req.query_filters.is_some()),
+                ("experiment_ids", req.experiment_ids.is_some()),
+            ],
+            "run_experiment tasks do not support eval-only fields; use 'run_configuration' and 'dataset' instead",
+        )?;
         let run_configuration = req.run_configuration.clone().ok_or_else(|| {
             Error::validation("run_configuration", "is required for run_experiment tasks")
         })?;
@@ -446,22 +454,16 @@ pub(crate) fn update_body(req: &UpdateTask) -> Result<Map<String, Value>> {
 pub(crate) fn update_fits(task: &Task, req: &UpdateTask) -> Result<()> {
     let t = task.task_type;
     if t == TaskType::RunExperiment {
-        let given: Vec<&str> = [
-            ("sampling_rate", req.sampling_rate.is_some()),
-            ("is_continuous", req.is_continuous.is_some()),
-            ("query_filter", !req.query_filter.is_unset()),
-            ("query_filters", !req.query_filters.is_unset()),
-            ("evaluators", req.evaluators.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(k, set)| set.then_some(k))
-        .collect();
-        if !given.is_empty() {
-            return Err(Error::validation(
-                given.join(", "),
-                "not valid for RUN_EXPERIMENT tasks: only 'name' and 'run_configuration' may be updated",
-            ));
-        }
+        reject_given(
+            &[
+                ("sampling_rate", req.sampling_rate.is_some()),
+                ("is_continuous", req.is_continuous.is_some()),
+                ("query_filter", !req.query_filter.is_unset()),
+                ("query_filters", !req.query_filters.is_unset()),
+                ("evaluators", req.evaluators.is_some()),
+            ],
+            "not valid for RUN_EXPERIMENT tasks: only 'name' and 'run_configuration' may be updated",
+        )?;
         return Ok(());
     }
     if req.run_configuration.is_some() {
