@@ -105,11 +105,12 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 class Emulator:
-    """`ax emulator --port 0` from bench/.venv-ours in its own process."""
+    """`ax emulator --port 0 --control` from bench/.venv-ours in its own process (the
+    benchmarks use the /_emulator control routes, which are off by default)."""
 
     def __init__(self, home: Path) -> None:
         self.proc = subprocess.Popen(
-            [str(OURS_AX), "emulator", "--port", "0", "--seed", "demo"],
+            [str(OURS_AX), "emulator", "--port", "0", "--seed", "demo", "--control"],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,

@@ -4,7 +4,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 
-use ax_emulator::{Control, EmulatorOptions, Fault, RunTimeline, Seed};
+use ax_emulator::{Control, EmulatorOptions, Fault, FaultAction, RunTimeline, Seed};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
@@ -22,6 +22,7 @@ pub struct Emulator {
     url: String,
     port: u16,
     api_key: String,
+    ca_cert_pem: Option<String>,
 }
 
 impl Emulator {
@@ -36,9 +37,11 @@ impl Emulator {
 
 #[pymethods]
 impl Emulator {
-    /// Starts an emulator; `port=0` picks a free port.
+    /// Starts an emulator; `port=0` picks a free port. `control` serves the
+    /// unauthenticated `/_emulator` HTTP routes (the methods here work either way); `tls`
+    /// serves HTTPS with a generated CA (`ca_cert_pem`).
     #[new]
-    #[pyo3(signature = (*, host="127.0.0.1", port=0, seed="demo", control=true, lenient=false))]
+    #[pyo3(signature = (*, host="127.0.0.1", port=0, seed="demo", control=false, lenient=false, tls=false))]
     fn new(
         py: Python<'_>,
         host: &str,
@@ -46,6 +49,7 @@ impl Emulator {
         seed: &str,
         control: bool,
         lenient: bool,
+        tls: bool,
     ) -> PyResult<Self> {
         let ip: IpAddr = host.parse().map_err(|_| {
             PyValueError::new_err(format!("host must be an IP address, got {host:?}"))
@@ -64,6 +68,7 @@ impl Emulator {
             seed,
             control,
             lenient,
+            tls,
         };
         let server = wait(py, ax_emulator::Emulator::start(opts))?;
         Ok(Emulator {
@@ -71,6 +76,7 @@ impl Emulator {
             url: server.url(),
             port: server.port(),
             api_key: server.admin_key(),
+            ca_cert_pem: server.ca_cert_pem(),
             server: Mutex::new(Some(server)),
         })
     }
@@ -90,6 +96,12 @@ impl Emulator {
     #[getter]
     fn api_key(&self) -> &str {
         &self.api_key
+    }
+
+    /// With `tls=True`: the PEM of the CA that signed the server's certificate; else None.
+    #[getter]
+    fn ca_cert_pem(&self) -> Option<&str> {
+        self.ca_cert_pem.as_deref()
     }
 
     /// True until `stop()`.
@@ -155,14 +167,16 @@ impl Emulator {
             .map_err(control_err)
     }
 
-    /// Makes the next `count` requests matching `method` and `path` (exact, or a
-    /// prefix ending in `*`) answer `status` (with `retry_after`, `body`) and/or wait
-    /// `latency_ms` first.
-    #[pyo3(signature = (*, path, method=None, count=1, status=None, retry_after=None, latency_ms=0, body=None, content_type=None))]
+    /// Makes the next `count` requests (or all, with `unlimited`) matching `method` and
+    /// `path` (exact, or a prefix ending in `*`) wait `latency_ms`, then answer `status`
+    /// (with `retry_after`, `body`) or misbehave as `action` says: "reset",
+    /// "reset_after", "truncate", "malformed_json", "stall_cursor" or "empty_page".
+    /// With `probability` < 1 each matching request is faulted by a seeded draw.
+    #[pyo3(signature = (*, path="*", method=None, count=1, status=None, retry_after=None, latency_ms=0, body=None, content_type=None, action=None, probability=1.0, unlimited=false))]
     #[allow(clippy::too_many_arguments)]
     fn add_fault(
         &self,
-        path: String,
+        path: &str,
         method: Option<String>,
         count: u32,
         status: Option<u16>,
@@ -170,25 +184,60 @@ impl Emulator {
         latency_ms: u64,
         body: Option<String>,
         content_type: Option<String>,
-    ) {
-        self.control.add_fault(Fault {
-            method: method.map(|m| m.to_ascii_uppercase()),
-            path,
-            count,
-            status,
-            retry_after,
-            latency_ms,
-            body,
-            content_type,
-        });
+        action: Option<&str>,
+        probability: f64,
+        unlimited: bool,
+    ) -> PyResult<()> {
+        let action = match action {
+            None => None,
+            Some(a) => Some(FaultAction::parse(a).ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "action must be one of 'reset', 'reset_after', 'truncate', \
+                     'malformed_json', 'stall_cursor', 'empty_page'; got {a:?}"
+                ))
+            })?),
+        };
+        self.control
+            .try_add_fault(Fault {
+                method: method.map(|m| m.to_ascii_uppercase()),
+                path: path.to_owned(),
+                count,
+                unlimited,
+                probability,
+                status,
+                action,
+                retry_after,
+                latency_ms,
+                body,
+                content_type,
+            })
+            .map_err(control_err)
     }
 
     fn clear_faults(&self) {
         self.control.clear_faults();
     }
 
+    /// Seeds the generator behind `probability` (kept across `reset()`, which restarts
+    /// it): the same seed and request order fault the same requests.
+    #[pyo3(signature = (seed))]
+    fn set_fault_seed(&self, seed: u64) {
+        self.control.set_fault_seed(seed);
+    }
+
+    /// `{"requests", "fired", "skipped", "by_action": {label: n}, "by_status": {code: n}}`
+    /// since start, `reset()` or `clear_fault_stats()`. Labels are action names,
+    /// "status" or "latency".
+    fn fault_stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.control.fault_stats())?)
+    }
+
+    fn clear_fault_stats(&self) {
+        self.control.clear_fault_stats();
+    }
+
     /// Every `/v2` request seen since the last clear, as dicts
-    /// (`method`, `path`, `query`, `status`, `fault`).
+    /// (`method`, `path`, `query`, `status`, `fault`, `fault_action`).
     fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(pythonize::pythonize(py, &self.control.requests())?)
     }

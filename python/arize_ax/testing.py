@@ -13,16 +13,36 @@ pytest: enable the plugin with ``pytest_plugins = ["arize_ax.testing"]`` in your
 ``conftest.py`` (or ``pytest -p arize_ax.testing``) and request the ``ax_emulator``
 fixture (a fresh, seeded emulator per test) or ``ax_client`` (a ``Client`` bound to
 it). The official SDK can be pointed at it too, with ``emu.sdk_env()``.
+
+HTTPS: ``EmulatorServer(tls=True)`` serves ``https://127.0.0.1:PORT`` with a certificate
+signed by a CA generated at start; ``emu.ca_cert_path`` is that CA as a PEM file (kept
+until the server stops), and ``emu.client()`` / ``emu.sdk_env()`` trust it.
+
+Faults: ``emu.add_fault(path="/v2/spaces", action="reset", probability=0.2,
+unlimited=True)`` (actions: ``reset``, ``reset_after``, ``truncate``, ``malformed_json``,
+``stall_cursor``, ``empty_page``; or ``status=503``, ``latency_ms=...``),
+``emu.set_fault_seed(7)`` and ``emu.fault_stats()``.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
+import weakref
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from ._native import Emulator
 
 __all__ = ["EmulatorServer", "ax_client", "ax_emulator"]
+
+
+def _remove_file(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 class EmulatorServer:
@@ -30,7 +50,9 @@ class EmulatorServer:
 
     It starts on construction and stops on :meth:`stop` or when the ``with`` block
     ends. Control methods (``add_fault``, ``requests``, ``reset``, ``key_for_space_role``
-    ...) act on the running server's state directly.
+    ...) act on the running server's state directly; ``control=True`` additionally serves
+    them as unauthenticated ``/_emulator`` HTTP routes (off by default). ``tls=True``
+    serves HTTPS (see :attr:`ca_cert_path`).
     """
 
     def __init__(
@@ -38,11 +60,24 @@ class EmulatorServer:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
-        seed: str = "demo",
-        control: bool = True,
+        seed: Literal["demo", "none"] = "demo",
+        control: bool = False,
         lenient: bool = False,
+        tls: bool = False,
     ) -> None:
-        self._emulator = Emulator(host=host, port=port, seed=seed, control=control, lenient=lenient)
+        self._emulator = Emulator(
+            host=host, port=port, seed=seed, control=control, lenient=lenient, tls=tls
+        )
+        self._ca_cert_path: str | None = None
+        self._tls = tls
+        pem = self._emulator.ca_cert_pem
+        if pem is not None:
+            fd, path = tempfile.mkstemp(prefix="ax-emulator-ca-", suffix=".pem")
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(pem)
+            self._ca_cert_path = path
+            # Removed on stop(), or when this object is collected without a stop.
+            self._ca_cleanup = weakref.finalize(self, _remove_file, path)
 
     @property
     def url(self) -> str:
@@ -62,30 +97,56 @@ class EmulatorServer:
     def running(self) -> bool:
         return self._emulator.running
 
+    @property
+    def tls(self) -> bool:
+        """True when serving HTTPS."""
+        return self._tls
+
+    @property
+    def ca_cert_path(self) -> str | None:
+        """With ``tls=True``: path of the CA certificate (PEM) to trust; removed on stop."""
+        return self._ca_cert_path
+
+    @property
+    def ca_cert_pem(self) -> str | None:
+        """With ``tls=True``: the CA certificate (PEM)."""
+        return self._emulator.ca_cert_pem
+
     def client(self, api_key: str | None = None, **kwargs: Any) -> Any:
         """A :class:`arize_ax.Client` bound to this emulator (admin key by default)."""
         from . import Client
 
+        if self._ca_cert_path is not None:
+            kwargs.setdefault("ssl_ca_cert", self._ca_cert_path)
         return Client(api_key=api_key or self.api_key, base_url=self.url, **kwargs)
 
     def async_client(self, api_key: str | None = None, **kwargs: Any) -> Any:
         """An :class:`arize_ax.AsyncClient` bound to this emulator."""
         from . import AsyncClient
 
+        if self._ca_cert_path is not None:
+            kwargs.setdefault("ssl_ca_cert", self._ca_cert_path)
         return AsyncClient(api_key=api_key or self.api_key, base_url=self.url, **kwargs)
 
     def sdk_env(self, api_key: str | None = None) -> dict[str, str]:
         """Environment variables that point the official ``arize`` SDK at this emulator."""
-        return {
+        parts = urlsplit(self.url)
+        env = {
             "ARIZE_API_KEY": api_key or self.api_key,
-            "ARIZE_API_SCHEME": "http",
-            "ARIZE_API_HOST": "127.0.0.1",
+            "ARIZE_API_SCHEME": parts.scheme,
+            "ARIZE_API_HOST": parts.hostname or "127.0.0.1",
             "ARIZE_API_PORT": str(self.port),
         }
+        if self._ca_cert_path is not None:
+            env["ARIZE_SSL_CA_CERT"] = self._ca_cert_path
+        return env
 
     def stop(self) -> None:
-        """Stops the server; safe to call twice."""
+        """Stops the server (and removes the CA file); safe to call twice."""
         self._emulator.stop()
+        if self._ca_cert_path is not None:
+            self._ca_cert_path = None
+            self._ca_cleanup()
 
     def __enter__(self) -> EmulatorServer:
         return self
@@ -95,7 +156,8 @@ class EmulatorServer:
 
     def __getattr__(self, name: str) -> Any:
         # Control surface: reset, seed_info, create_user, create_key, set_space_role,
-        # key_for_space_role, add_fault, clear_faults, requests, clear_requests.
+        # key_for_space_role, add_fault, clear_faults, set_fault_seed, fault_stats,
+        # clear_fault_stats, requests, clear_requests, set_run_timeline, ...
         return getattr(self._emulator, name)
 
     def __repr__(self) -> str:

@@ -265,7 +265,19 @@ pub struct EmulatorArgs {
     /// Accept enum values in any case (faithful: upper case only)
     #[arg(long)]
     pub lenient: bool,
-    /// Do not serve the unauthenticated /_emulator control routes
+    /// Serve the unauthenticated /_emulator control routes (reset, faults, keys, ...);
+    /// off by default
     #[arg(long)]
+    pub control: bool,
+    /// Obsolete: the control routes are off unless --control is given
+    #[arg(long, hide = true, conflicts_with = "control")]
     pub no_control: bool,
+    /// Serve HTTPS with a certificate signed by a CA generated at start; the CA is
+    /// written to a file (see --ca-file) for ARIZE_SSL_CA_CERT
+    #[arg(long)]
+    pub tls: bool,
+    /// With --tls: where to write the CA certificate (PEM) [default: a file in the
+    /// temporary directory, removed on exit]
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub ca_file: Option<std::path::PathBuf>,
 }

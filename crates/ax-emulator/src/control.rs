@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::cursor::json_response;
-use crate::faults::{Fault, RequestRecord};
+use crate::faults::{Fault, FaultStats, RequestRecord};
 use crate::problem::ApiError;
 use crate::server::Shared;
 use crate::state::{AccountRole, PredefinedRole, SpaceRole, UserStatus};
@@ -45,8 +45,9 @@ impl From<ControlError> for ApiError {
 pub(crate) type CResult<T> = Result<T, ControlError>;
 
 impl Control {
-    /// Back to the fresh seed state (same fixed keys and seeded IDs); clears faults and the
-    /// request log and restores the default run timeline. Keys, users, tasks and runs
+    /// Back to the fresh seed state (same fixed keys and seeded IDs); clears faults, the
+    /// fault statistics and the request log, restarts the fault generator from its seed
+    /// and restores the default run timeline. Keys, users, tasks and runs
     /// created since start are gone.
     pub fn reset(&self) {
         self.shared.reset();
@@ -239,13 +240,46 @@ impl Control {
     }
 
     /// Adds a fault (see [`Fault`]).
+    ///
+    /// # Panics
+    ///
+    /// When the fault is invalid ([`Fault::validate`]); [`Control::try_add_fault`] returns
+    /// the error instead.
     pub fn add_fault(&self, fault: Fault) {
-        self.shared.faults.add(fault);
+        if let Err(e) = self.try_add_fault(fault) {
+            panic!("invalid fault: {e}");
+        }
     }
 
-    /// Removes every fault.
+    /// Adds a fault after checking it ([`Fault::validate`]).
+    pub fn try_add_fault(&self, fault: Fault) -> Result<(), String> {
+        fault.validate()?;
+        self.shared.faults.add(fault);
+        Ok(())
+    }
+
+    /// Removes every fault (the statistics stay).
     pub fn clear_faults(&self) {
         self.shared.faults.clear();
+    }
+
+    /// Restarts the generator that decides faults with `probability < 1` from `seed`:
+    /// the same seed and the same sequence of requests fault the same requests. The seed
+    /// is kept across [`Control::reset`], which restarts the generator from it. The
+    /// initial seed is 0.
+    pub fn set_fault_seed(&self, seed: u64) {
+        self.shared.faults.set_seed(seed);
+    }
+
+    /// Requests seen and faults fired since start, the last [`Control::reset`] or
+    /// [`Control::clear_fault_stats`] (see [`FaultStats`]).
+    pub fn fault_stats(&self) -> FaultStats {
+        self.shared.faults.stats()
+    }
+
+    /// Zeroes the fault statistics.
+    pub fn clear_fault_stats(&self) {
+        self.shared.faults.clear_stats();
     }
 
     /// Every `/v2` request seen (including ones answered by a fault or with 401), oldest
@@ -269,6 +303,11 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/_emulator/keys", post(create_key))
         .route("/_emulator/space-roles", put(set_space_role))
         .route("/_emulator/faults", post(add_fault).delete(clear_faults))
+        .route("/_emulator/faults/seed", post(set_fault_seed))
+        .route(
+            "/_emulator/faults/stats",
+            get(fault_stats).delete(clear_fault_stats),
+        )
         .route("/_emulator/requests", get(requests).delete(clear_requests))
         .merge(crate::control_runs::router())
 }
@@ -348,16 +387,31 @@ async fn set_space_role(State(sh): State<Arc<Shared>>, body: Bytes) -> Result<Re
 
 async fn add_fault(State(sh): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
     let f: Fault = parse(&body)?;
-    if let Some(s) = f.status {
-        if !(100..=599).contains(&s) {
-            return Err(ApiError::bad_request("status must be between 100 and 599."));
-        }
-    }
-    if f.path.is_empty() {
-        return Err(ApiError::bad_request("path must not be empty."));
-    }
-    control(sh).add_fault(f);
+    control(sh)
+        .try_add_fault(f)
+        .map_err(ApiError::bad_request)?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedBody {
+    seed: u64,
+}
+
+async fn set_fault_seed(State(sh): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
+    let b: SeedBody = parse(&body)?;
+    control(sh).set_fault_seed(b.seed);
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn fault_stats(State(sh): State<Arc<Shared>>) -> Response {
+    json_response(StatusCode::OK, &control(sh).fault_stats())
+}
+
+async fn clear_fault_stats(State(sh): State<Arc<Shared>>) -> Response {
+    control(sh).clear_fault_stats();
+    StatusCode::NO_CONTENT.into_response()
 }
 
 async fn clear_faults(State(sh): State<Arc<Shared>>) -> Response {

@@ -2,6 +2,10 @@
 //!
 //! A cursor is URL-safe base64 (no padding) of 25 bytes:
 //! `version (1) | position (u64) | filter hash (u64) | MAC (u64)`, little endian.
+//! A *resume* cursor (made by the `empty_page` fault) has version 2 and 34 bytes:
+//! `2 | flags (1) | position | filter hash | nonce (u64) | MAC`; flag bit 0 set = a
+//! position is present (clear = from the start of the list). The nonce makes every resume
+//! cursor a new string.
 //!
 //! - *position* is the sequence number of the last row handed out. The next page starts
 //!   right after that row in the list's order (keyset pagination), so rows created or
@@ -26,18 +30,22 @@ use crate::routes::QueryParams;
 
 const VERSION: u8 = 1;
 const TOKEN_LEN: usize = 25;
+const RESUME_VERSION: u8 = 2;
+const RESUME_LEN: usize = 34;
 pub(crate) const DEFAULT_LIMIT: usize = 50;
 pub(crate) const MAX_LIMIT: usize = 100;
 
 /// Issues and checks cursors. One per emulator; survives resets.
 pub(crate) struct Cursors {
     key: std::collections::hash_map::RandomState,
+    nonce: std::sync::atomic::AtomicU64,
 }
 
 impl Cursors {
     pub(crate) fn new() -> Cursors {
         Cursors {
             key: std::collections::hash_map::RandomState::new(),
+            nonce: std::sync::atomic::AtomicU64::new(1),
         }
     }
 
@@ -77,18 +85,59 @@ impl Cursors {
         URL_SAFE_NO_PAD.encode(buf)
     }
 
-    /// The position inside a cursor issued for `filter_hash`.
-    pub(crate) fn decode(&self, token: &str, filter_hash: u64) -> Result<u64, ApiError> {
+    fn resume_mac(&self, flags: u8, position: u64, filter_hash: u64, nonce: u64) -> u64 {
+        let mut h = self.key.build_hasher();
+        h.write(b"cursor-mac");
+        h.write_u8(RESUME_VERSION);
+        h.write_u8(flags);
+        h.write_u64(position);
+        h.write_u64(filter_hash);
+        h.write_u64(nonce);
+        h.finish()
+    }
+
+    /// A new resume cursor: the next page starts after `after` (or at the start of the
+    /// list), like a cursor holding that position, but as a string never issued before.
+    pub(crate) fn encode_resume(&self, after: Option<u64>, filter_hash: u64) -> String {
+        let nonce = self
+            .nonce
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let flags = u8::from(after.is_some());
+        let position = after.unwrap_or(0);
+        let mut buf = [0u8; RESUME_LEN];
+        buf[0] = RESUME_VERSION;
+        buf[1] = flags;
+        buf[2..10].copy_from_slice(&position.to_le_bytes());
+        buf[10..18].copy_from_slice(&filter_hash.to_le_bytes());
+        buf[18..26].copy_from_slice(&nonce.to_le_bytes());
+        buf[26..34].copy_from_slice(
+            &self
+                .resume_mac(flags, position, filter_hash, nonce)
+                .to_le_bytes(),
+        );
+        URL_SAFE_NO_PAD.encode(buf)
+    }
+
+    /// The position inside a cursor issued for `filter_hash` (`None`: from the start).
+    pub(crate) fn decode(&self, token: &str, filter_hash: u64) -> Result<Option<u64>, ApiError> {
         let malformed = || ApiError::bad_request("Invalid cursor: malformed token.");
         let bytes = URL_SAFE_NO_PAD
             .decode(token.as_bytes())
             .map_err(|_| malformed())?;
-        if bytes.len() != TOKEN_LEN || bytes[0] != VERSION {
-            return Err(malformed());
-        }
         let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
-        let (position, hash, mac) = (word(1), word(9), word(17));
-        if mac != self.mac(position, hash) {
+        let (position, hash, valid) = match (bytes.len(), bytes.first()) {
+            (TOKEN_LEN, Some(&VERSION)) => {
+                let (position, hash) = (word(1), word(9));
+                (Some(position), hash, word(17) == self.mac(position, hash))
+            }
+            (RESUME_LEN, Some(&RESUME_VERSION)) if bytes[1] <= 1 => {
+                let (flags, position, hash, nonce) = (bytes[1], word(2), word(10), word(18));
+                let valid = word(26) == self.resume_mac(flags, position, hash, nonce);
+                ((flags == 1).then_some(position), hash, valid)
+            }
+            _ => return Err(malformed()),
+        };
+        if !valid {
             return Err(ApiError::bad_request(
                 "Invalid cursor: it was not issued by this server or has been modified.",
             ));
@@ -100,6 +149,14 @@ impl Cursors {
         }
         Ok(position)
     }
+}
+
+/// Placed in a list response's extensions: where the page started and the list's filter
+/// hash (for the `empty_page` fault).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PageInfo {
+    pub(crate) after: Option<u64>,
+    pub(crate) filter_hash: u64,
 }
 
 /// `limit` and the decoded `cursor` of a list request.
@@ -133,7 +190,7 @@ impl PageRequest {
         let filter_hash = cursors.filter_hash(list, filters);
         let after = match q.get("cursor") {
             None | Some("") => None,
-            Some(token) => Some(cursors.decode(token, filter_hash)?),
+            Some(token) => cursors.decode(token, filter_hash)?,
         };
         Ok(PageRequest {
             limit,
@@ -206,7 +263,12 @@ pub(crate) fn list_response<T: Serialize>(
             next_cursor,
         },
     };
-    json_response(StatusCode::OK, &body)
+    let mut resp = json_response(StatusCode::OK, &body);
+    resp.extensions_mut().insert(PageInfo {
+        after: page.after,
+        filter_hash: page.filter_hash,
+    });
+    resp
 }
 
 /// A JSON response.
@@ -231,7 +293,7 @@ mod tests {
         let c = Cursors::new();
         let fh = c.filter_hash("spaces", &[None, Some("prod")]);
         let tok = c.encode(42, fh);
-        assert_eq!(c.decode(&tok, fh).unwrap(), 42);
+        assert_eq!(c.decode(&tok, fh).unwrap(), Some(42));
         // Other filters.
         let other = c.filter_hash("spaces", &[Some("prod"), None]);
         assert!(c.decode(&tok, other).is_err());
@@ -242,6 +304,25 @@ mod tests {
         // Another emulator's cursor.
         assert!(Cursors::new().decode(&tok, fh).is_err());
         assert!(c.decode("not a cursor", fh).is_err());
+    }
+
+    #[test]
+    fn resume_cursors() {
+        let c = Cursors::new();
+        let fh = c.filter_hash("spaces", &[None]);
+        let a = c.encode_resume(Some(42), fh);
+        let b = c.encode_resume(Some(42), fh);
+        assert_ne!(a, b);
+        assert_ne!(a, c.encode(42, fh));
+        assert_eq!(c.decode(&a, fh).unwrap(), Some(42));
+        assert_eq!(c.decode(&b, fh).unwrap(), Some(42));
+        let start = c.encode_resume(None, fh);
+        assert_eq!(c.decode(&start, fh).unwrap(), None);
+        assert!(c.decode(&start, c.filter_hash("users", &[None])).is_err());
+        let mut bytes = URL_SAFE_NO_PAD.decode(&start).unwrap();
+        bytes[1] = 1;
+        assert!(c.decode(&URL_SAFE_NO_PAD.encode(&bytes), fh).is_err());
+        assert!(Cursors::new().decode(&a, fh).is_err());
     }
 
     #[test]

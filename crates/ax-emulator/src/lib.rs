@@ -27,7 +27,8 @@
 //! configuration enums, roles) may come in any case.
 //!
 //! Every `/v2` request needs `Authorization: Bearer <key>` (scheme in any case); a missing or
-//! unknown key is a 401, also on unknown `/v2` paths.
+//! unknown key is a 401, also on unknown `/v2` paths. The emulator never logs or echoes
+//! the `Authorization` header: not in the request log, problem bodies or any output.
 //!
 //! # Access model
 //!
@@ -114,14 +115,38 @@
 //! Seeded IDs are the same in every emulator and after [`Control::reset`];
 //! [`Control::seed_info`] lists them.
 //!
+//! # Faults
+//!
+//! [`Control::add_fault`] scripts misbehaviour for matching `/v2` requests (see [`Fault`]):
+//! an error status (with `Retry-After`, a raw body), latency (past the client's timeout: a
+//! slow response), or a [`FaultAction`]: `reset` (connection closed with RST, request not
+//! run), `reset_after` (request run, then RST), `truncate` (full `Content-Length`, half
+//! the body, then close), `malformed_json` (complete response, body cut in half),
+//! `stall_cursor` (a list page whose `next_cursor` is the request's own) and `empty_page`
+//! (an empty page with `has_more` and a new cursor that resumes in place). A fault fires
+//! on its next `count` matching requests, or forever with `unlimited`, and with
+//! `probability` < 1 only on some of them, decided by a generator seeded with
+//! [`Control::set_fault_seed`] (same seed and request order → same requests faulted).
+//! [`Control::fault_stats`] counts requests and fired faults; the request log marks
+//! faulted requests and the fault's label.
+//!
+//! # HTTPS
+//!
+//! With [`EmulatorOptions::tls`] the emulator generates a CA and a certificate for
+//! `localhost`, `127.0.0.1` and `::1` signed by it, serves HTTPS (HTTP/1.1), and
+//! [`Emulator::url`] starts with `https://`. Clients trust [`Emulator::ca_cert_pem`].
+//!
 //! # Control surface
 //!
-//! [`Control`] (in process) or, when [`EmulatorOptions::control`] is true, these
-//! unauthenticated JSON routes: `POST /_emulator/reset` (→ seed info), `GET /_emulator/seed`,
+//! [`Control`] (in process, always available) or, only when [`EmulatorOptions::control`]
+//! is true (off by default: they have no authentication; `ax emulator --control`), these
+//! JSON routes: `POST /_emulator/reset` (→ seed info), `GET /_emulator/seed`,
 //! `POST /_emulator/users` `{name,email,account_role,organization_ids}` → `{id}`,
 //! `POST /_emulator/keys` `{user_id}` or `{space_id,role}` → `{key,user_id}`,
 //! `PUT /_emulator/space-roles` `{space_id,user_id,role|null}` (204),
 //! `POST /_emulator/faults` (a [`Fault`], 204), `DELETE /_emulator/faults` (204),
+//! `POST /_emulator/faults/seed` `{seed}` (204), `GET|DELETE /_emulator/faults/stats`
+//! ([`FaultStats`] / 204),
 //! `GET /_emulator/requests` (JSON array of [`RequestRecord`]), `DELETE /_emulator/requests`
 //! (204), `GET|PUT /_emulator/run-timeline` (a [`RunTimeline`], partial on PUT; → the
 //! timeline), `POST /_emulator/runs/{id}/status` `{status, failure_reason?}` (204), and
@@ -141,22 +166,23 @@ mod run_config;
 mod runs;
 mod seed;
 mod seed_content;
+mod serve;
 mod server;
 mod state;
 mod tasks;
+mod tls;
 mod validate;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use control::Control;
-pub use faults::{Fault, RequestRecord};
+pub use faults::{Fault, FaultAction, FaultStats, RequestRecord};
 pub use runs::RunTimeline;
 pub use seed::ADMIN_KEY;
 
@@ -179,10 +205,14 @@ pub struct EmulatorOptions {
     pub bind: SocketAddr,
     /// Initial data. Default [`Seed::Demo`].
     pub seed: Seed,
-    /// Serve the `/_emulator` control routes. Default true.
+    /// Serve the unauthenticated `/_emulator` control routes. Default false (the
+    /// in-process [`Control`] handle works either way).
     pub control: bool,
     /// Accept enum values in any case (and `-` for `_`). Default false (faithful).
     pub lenient: bool,
+    /// Serve HTTPS with a certificate signed by a CA generated at start (see
+    /// [`Emulator::ca_cert_pem`]). Default false (plain HTTP).
+    pub tls: bool,
 }
 
 impl Default for EmulatorOptions {
@@ -190,8 +220,9 @@ impl Default for EmulatorOptions {
         EmulatorOptions {
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             seed: Seed::Demo,
-            control: true,
+            control: false,
             lenient: false,
+            tls: false,
         }
     }
 }
@@ -200,6 +231,7 @@ impl Default for EmulatorOptions {
 pub struct Emulator {
     addr: SocketAddr,
     shared: Arc<server::Shared>,
+    ca_pem: Option<String>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -212,35 +244,49 @@ impl Emulator {
     pub async fn start(opts: EmulatorOptions) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind(opts.bind).await?;
         let addr = listener.local_addr()?;
+        let tls = if opts.tls {
+            Some(tls::generate(addr.ip())?)
+        } else {
+            None
+        };
         let shared = Arc::new(server::Shared::new(opts.seed, opts.lenient));
         let app = server::router(shared.clone(), opts.control);
         let (stop, stopped) = oneshot::channel::<()>();
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let (acceptor, ca_pem) = match tls {
+            Some(t) => (Some(t.acceptor), Some(t.ca_pem)),
+            None => (None, None),
+        };
+        let task = tokio::spawn(serve::serve(listener, app, acceptor, stopped));
         Ok(Emulator {
             addr,
             shared,
+            ca_pem,
             stop: Some(stop),
             task: Some(task),
         })
     }
 
-    /// Base URL without `/v2`, e.g. `http://127.0.0.1:41234`.
+    /// Base URL without `/v2`, e.g. `http://127.0.0.1:41234` (`https://` with
+    /// [`EmulatorOptions::tls`]; the certificate is valid for `127.0.0.1`, `::1` and
+    /// `localhost`).
     pub fn url(&self) -> String {
         let ip = match self.addr.ip() {
             IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
             IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
             ip => ip,
         };
-        format!("http://{}", SocketAddr::new(ip, self.addr.port()))
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    /// With [`EmulatorOptions::tls`]: the PEM of the CA certificate that signed the
+    /// server's certificate (trust it, and only it, in the client). `None` over plain HTTP.
+    pub fn ca_cert_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
     }
 
     /// The port the server listens on.

@@ -1,21 +1,32 @@
 //! Shared server state, the router and the `/v2` middleware (faults, auth, problem bodies,
 //! request log).
 
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State as AxState};
-use axum::http::header::{HeaderValue, WWW_AUTHENTICATE};
+use axum::http::header::{HeaderValue, CONTENT_LENGTH, WWW_AUTHENTICATE};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use http_body::{Frame, SizeHint};
 use parking_lot::RwLock;
 use serde_json::Value;
 
-use crate::cursor::Cursors;
-use crate::faults::{Faults, RequestLog, RequestRecord, REQUEST_LOG_CAPACITY};
+use crate::cursor::{Cursors, PageInfo};
+use crate::faults::{
+    FaultAction, FaultRequest, Faults, RequestLog, RequestRecord, REQUEST_LOG_CAPACITY,
+};
 use crate::ids::{Clock, Minter};
 use crate::problem::{self, ApiError};
+use crate::routes::QueryParams;
+use crate::serve::ConnKill;
 use crate::state::State;
 use crate::{auth, control, routes, seed, Seed};
 
@@ -58,7 +69,7 @@ impl Shared {
             let (fresh, _) = fresh_state(self.seed, self.seed_base_ms, old.minter, old.clock);
             *st = fresh;
         }
-        self.faults.clear();
+        self.faults.reset();
         self.log.clear();
     }
 }
@@ -102,15 +113,41 @@ async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: N
     }
     let method = req.method().as_str().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
-    let fault = sh.faults.take(&method, &path, &raw_path);
-    let mut answered_by_fault = None;
+    let cursor = QueryParams::parse(Some(&query))
+        .get("cursor")
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned);
+    let fault = sh.faults.take(&FaultRequest {
+        method: &method,
+        path: &path,
+        raw_path: &raw_path,
+        is_list: method == "GET" && crate::routes::is_list_path(&path),
+        has_cursor: cursor.is_some(),
+    });
+    let kill = req.extensions().get::<ConnKill>().cloned();
+    let log = |status: u16| {
+        sh.log.push(RequestRecord {
+            method: method.clone(),
+            path: raw_path.clone(),
+            query: query.clone(),
+            status,
+            fault: fault.is_some(),
+            fault_action: fault.as_ref().map(|f| f.label().to_owned()),
+        })
+    };
     if let Some(f) = &fault {
         if f.latency_ms > 0 {
             tokio::time::sleep(Duration::from_millis(f.latency_ms)).await;
         }
-        answered_by_fault = f.response(&path);
     }
-    let mut resp = match answered_by_fault {
+    let action = fault.as_ref().and_then(|f| f.action);
+    if let (Some(FaultAction::Reset), Some(kill)) = (action, &kill) {
+        log(0);
+        kill.reset();
+        // The connection task drops this request with its connection.
+        return std::future::pending().await;
+    }
+    let mut resp = match fault.as_ref().and_then(|f| f.response(&path)) {
         Some(r) => r,
         None => {
             let caller = {
@@ -134,12 +171,164 @@ async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: N
     if let Some(f) = &fault {
         f.add_headers(&mut resp);
     }
-    sh.log.push(RequestRecord {
-        method,
-        path: raw_path,
-        query,
-        status: resp.status().as_u16(),
-        fault: fault.is_some(),
-    });
+    let status = resp.status().as_u16();
+    match (action, kill) {
+        (Some(FaultAction::ResetAfter), Some(kill)) => {
+            log(status);
+            drop(resp);
+            kill.reset();
+            return std::future::pending().await;
+        }
+        (Some(FaultAction::Truncate), Some(kill)) => resp = truncate(resp, kill).await,
+        (Some(FaultAction::MalformedJson), _) => resp = cut_in_half(resp).await,
+        (Some(FaultAction::StallCursor), _) => {
+            if let Some(c) = &cursor {
+                resp = stall_cursor(resp, c).await;
+            }
+        }
+        (Some(FaultAction::EmptyPage), _) => resp = empty_page(&sh.cursors, resp).await,
+        _ => {}
+    }
+    log(status);
     resp
+}
+
+/// A buffered body (our handlers build bodies in memory).
+async fn body_bytes(body: Body) -> Bytes {
+    axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default()
+}
+
+/// The real status line and headers with the full `Content-Length`, then half the body,
+/// then the connection closes.
+async fn truncate(resp: Response, kill: ConnKill) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = body_bytes(body).await;
+    let full = bytes.len();
+    parts
+        .headers
+        .insert(CONTENT_LENGTH, HeaderValue::from(full));
+    let body = HalfBody {
+        first: Some(bytes.slice(..full / 2)),
+        full: full as u64,
+        kill,
+        wait: None,
+    };
+    Response::from_parts(parts, Body::new(body))
+}
+
+/// The first half of a body, announced with the full length; once the half is out (and
+/// a moment has passed for it to be flushed), it closes the connection.
+struct HalfBody {
+    first: Option<Bytes>,
+    full: u64,
+    kill: ConnKill,
+    wait: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl http_body::Body for HalfBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        if let Some(first) = self.first.take() {
+            if !first.is_empty() {
+                return Poll::Ready(Some(Ok(Frame::data(first))));
+            }
+        }
+        let wait = self
+            .wait
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(Duration::from_millis(30))));
+        if wait.as_mut().poll(cx).is_ready() {
+            self.kill.close();
+        }
+        Poll::Pending
+    }
+
+    fn is_end_stream(&self) -> bool {
+        false
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.full)
+    }
+}
+
+/// The same response with the first half of its body (and a matching length).
+async fn cut_in_half(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = body_bytes(body).await;
+    let half = bytes.slice(..bytes.len() / 2);
+    parts.headers.remove(CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(half))
+}
+
+/// Where the top-level `"pagination"` key of a list body starts (it is written last).
+fn pagination_start(bytes: &[u8]) -> Option<usize> {
+    const KEY: &[u8] = b"\"pagination\":";
+    bytes.windows(KEY.len()).rposition(|w| w == KEY)
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+fn with_body(resp: Response, body: Bytes) -> Response {
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.remove(CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
+}
+
+/// A successful list page whose pagination points back at the request's cursor.
+async fn stall_cursor(resp: Response, cursor: &str) -> Response {
+    if resp.status() != StatusCode::OK || resp.extensions().get::<PageInfo>().is_none() {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let bytes = body_bytes(body).await;
+    let resp = Response::from_parts(parts, Body::empty());
+    let Some(at) = pagination_start(&bytes) else {
+        return with_body(resp, bytes);
+    };
+    let mut out = bytes[..at].to_vec();
+    out.extend_from_slice(
+        format!(
+            "\"pagination\":{{\"has_more\":true,\"next_cursor\":{}}}}}",
+            json_string(cursor)
+        )
+        .as_bytes(),
+    );
+    with_body(resp, Bytes::from(out))
+}
+
+/// An empty page of a successful list, with a fresh cursor resuming where the request
+/// started.
+async fn empty_page(cursors: &Cursors, resp: Response) -> Response {
+    let Some(info) = resp.extensions().get::<PageInfo>().copied() else {
+        return resp;
+    };
+    if resp.status() != StatusCode::OK {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let bytes = body_bytes(body).await;
+    let resp = Response::from_parts(parts, Body::empty());
+    let key = serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| {
+        v.as_object()
+            .and_then(|o| o.keys().find(|k| *k != "pagination").cloned())
+    });
+    let Some(key) = key else {
+        return with_body(resp, bytes);
+    };
+    let next = cursors.encode_resume(info.after, info.filter_hash);
+    let body = format!(
+        "{{{}:[],\"pagination\":{{\"has_more\":true,\"next_cursor\":{}}}}}",
+        json_string(&key),
+        json_string(&next)
+    );
+    with_body(resp, Bytes::from(body))
 }

@@ -1,7 +1,11 @@
 //! `ax emulator` (alias `ax mock-server`): the bundled API emulator in the foreground.
+//!
+//! It prints its URL, the seeded keys and how to point clients at it; it never prints or
+//! logs anything about the requests it serves (in particular no `Authorization` header).
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
 
 use ax_emulator::{Emulator, EmulatorOptions, Seed};
 
@@ -21,6 +25,25 @@ fn bind_address(host: &str, port: u16) -> Result<SocketAddr, CliError> {
         })
 }
 
+/// Writes the CA certificate; returns the path and whether it is ours to remove on exit.
+fn write_ca(args: &EmulatorArgs, pem: &str, port: u16) -> Result<(PathBuf, bool), CliError> {
+    let (path, temporary) = match &args.ca_file {
+        Some(p) => (p.clone(), false),
+        None => (
+            std::env::temp_dir().join(format!("ax-emulator-ca-{port}.pem")),
+            true,
+        ),
+    };
+    std::fs::write(&path, pem).map_err(|e| {
+        CliError::Failed(format!(
+            "cannot write the CA certificate to {}: {e}",
+            path.display()
+        ))
+    })?;
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    Ok((path, temporary))
+}
+
 pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
     let bind = bind_address(&args.host, args.port)?;
     let opts = EmulatorOptions {
@@ -29,36 +52,60 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
             SeedArg::Demo => Seed::Demo,
             SeedArg::None => Seed::None,
         },
-        control: !args.no_control,
+        control: args.control,
         lenient: args.lenient,
+        tls: args.tls,
     };
     let emu = Emulator::start(opts).await.map_err(|e| {
         CliError::Failed(format!(
             "cannot listen on {bind}: {e} (choose another --port, or 0 for any free port)"
         ))
     })?;
+    let ca = match emu.ca_cert_pem() {
+        Some(pem) => match write_ca(&args, &pem, emu.port()) {
+            Ok(ca) => Some(ca),
+            Err(e) => {
+                emu.shutdown().await;
+                return Err(e);
+            }
+        },
+        None => None,
+    };
     let url = emu.url();
     let key = emu.admin_key();
-    let host = url
-        .trim_start_matches("http://")
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", &url));
+    let host = rest
         .rsplit_once(':')
         .map(|(h, _)| h.trim_matches(['[', ']']).to_owned())
         .unwrap_or_else(|| "127.0.0.1".into());
     let mut text = format!(
         "Arize AX emulator listening on {url}  (seed: {})\n\
-         Admin API key: {key}\n\n\
-         Point ax or the official SDK at it:\n  \
-         export ARIZE_API_KEY={key}\n  \
-         export ARIZE_API_SCHEME=http\n  \
-         export ARIZE_API_HOST={host}\n  \
-         export ARIZE_API_PORT={}\n\
-         or: ax --base-url {url} --api-key {key} spaces list\n",
+         Admin API key: {key}\n",
         match args.seed {
             SeedArg::Demo => "demo",
             SeedArg::None => "none",
         },
-        emu.port(),
     );
+    if let Some((path, _)) = &ca {
+        text.push_str(&format!(
+            "TLS CA certificate: {}\n  (the server's certificate is valid for 127.0.0.1, ::1 and localhost)\n",
+            path.display()
+        ));
+    }
+    text.push_str(&format!(
+        "\nPoint ax or the official SDK at it:\n  \
+         export ARIZE_API_KEY={key}\n  \
+         export ARIZE_API_SCHEME={scheme}\n  \
+         export ARIZE_API_HOST={host}\n  \
+         export ARIZE_API_PORT={}\n",
+        emu.port(),
+    ));
+    if let Some((path, _)) = &ca {
+        text.push_str(&format!("  export ARIZE_SSL_CA_CERT={}\n", path.display()));
+    }
+    text.push_str(&format!(
+        "or: ax --base-url {url} --api-key {key} spaces list\n"
+    ));
     if let Some(keys) = emu
         .control()
         .seed_info()
@@ -75,10 +122,14 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
             }
         }
     }
-    if !args.no_control {
+    if args.control {
         text.push_str(&format!(
-            "\nControl routes (no auth): {url}/_emulator/reset, /_emulator/seed, /_emulator/requests, ...\n"
+            "\nControl routes (no auth): {url}/_emulator/reset, /_emulator/seed, /_emulator/faults, /_emulator/requests, ...\n"
         ));
+    } else {
+        text.push_str(
+            "\nControl routes (/_emulator/...) are off; start with --control to enable them.\n",
+        );
     }
     text.push_str("\nPress Ctrl-C to stop.\n");
     let mut out = std::io::stdout().lock();
@@ -90,6 +141,9 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
     }
     eprintln!("\nStopping the emulator...");
     emu.shutdown().await;
+    if let Some((path, true)) = &ca {
+        let _ = std::fs::remove_file(path);
+    }
     eprintln!("Emulator stopped.");
     Ok(())
 }

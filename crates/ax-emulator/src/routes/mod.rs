@@ -62,6 +62,14 @@ pub(crate) fn api_router() -> Router<Arc<Shared>> {
         .route("/v2/task-runs/{run_id}/cancel", post(runs::cancel))
 }
 
+/// Whether a decoded `/v2` path has the shape of a list route (`/v2/spaces`,
+/// `/v2/tasks/{id}/runs`): one or three segments after `/v2`.
+pub(crate) fn is_list_path(path: &str) -> bool {
+    let rest = path.strip_prefix("/v2/").unwrap_or("");
+    let n = rest.split('/').filter(|s| !s.is_empty()).count();
+    n == 1 || n == 3
+}
+
 /// Decoded query parameters, in order (repeated keys kept).
 pub(crate) struct QueryParams<'a> {
     pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,

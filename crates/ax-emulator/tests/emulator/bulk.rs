@@ -60,7 +60,7 @@ async fn twenty_thousand_tasks_page_through_without_loss() {
 
 #[tokio::test]
 async fn twenty_thousand_runs_of_one_task() {
-    let api = start().await;
+    let api = start_control().await;
     let c = api.prod();
     let r = api
         .send(

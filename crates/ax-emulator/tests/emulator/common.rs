@@ -69,6 +69,15 @@ pub async fn start() -> Api {
     start_with(EmulatorOptions::default()).await
 }
 
+/// The demo seed with the `/_emulator` control routes served.
+pub async fn start_control() -> Api {
+    start_with(EmulatorOptions {
+        control: true,
+        ..Default::default()
+    })
+    .await
+}
+
 pub async fn start_empty() -> Api {
     start_with(EmulatorOptions {
         seed: Seed::None,

@@ -95,7 +95,7 @@ async fn reset_restores_the_seed() {
 
 #[tokio::test]
 async fn control_routes_over_http() {
-    let api = start().await;
+    let api = start_control().await;
     let acme = api.org_id("Acme AI");
     let r = control_call(&api, Method::GET, "/_emulator/seed", None).await;
     assert_eq!(r.status, 200);
@@ -217,24 +217,69 @@ async fn control_routes_over_http() {
     assert_eq!(api.get(&key, "/v2/spaces").await.status, 401);
 }
 
+const CONTROL_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/_emulator/seed"),
+    ("POST", "/_emulator/reset"),
+    ("POST", "/_emulator/users"),
+    ("POST", "/_emulator/keys"),
+    ("PUT", "/_emulator/space-roles"),
+    ("GET", "/_emulator/requests"),
+    ("DELETE", "/_emulator/requests"),
+    ("POST", "/_emulator/faults"),
+    ("DELETE", "/_emulator/faults"),
+    ("POST", "/_emulator/faults/seed"),
+    ("GET", "/_emulator/faults/stats"),
+    ("DELETE", "/_emulator/faults/stats"),
+    ("GET", "/_emulator/run-timeline"),
+    ("PUT", "/_emulator/run-timeline"),
+    ("POST", "/_emulator/runs/x/status"),
+    ("POST", "/_emulator/bulk-tasks"),
+];
+
 #[tokio::test]
-async fn control_routes_can_be_disabled() {
-    let api = start_with(EmulatorOptions {
-        control: false,
-        ..Default::default()
-    })
-    .await;
-    for (m, p) in [
-        (Method::GET, "/_emulator/seed"),
-        (Method::POST, "/_emulator/reset"),
-        (Method::GET, "/_emulator/requests"),
-        (Method::POST, "/_emulator/faults"),
-    ] {
-        control_call(&api, m, p, None).await.assert_problem(404);
+async fn control_routes_are_off_by_default() {
+    assert!(!EmulatorOptions::default().control);
+    let api = start().await;
+    for (m, p) in CONTROL_ROUTES {
+        let m = Method::from_bytes(m.as_bytes()).unwrap();
+        control_call(&api, m, p, Some(json!({})))
+            .await
+            .assert_problem(404);
     }
+    // Faults cannot be added over HTTP.
+    control_call(
+        &api,
+        Method::POST,
+        "/_emulator/faults",
+        Some(json!({"status": 500, "unlimited": true})),
+    )
+    .await
+    .assert_problem(404);
     assert_eq!(api.get(ADMIN, "/v2/spaces").await.status, 200);
     // The in-process handle still works.
     assert_eq!(api.emu.control().requests().len(), 1);
+    assert_eq!(api.emu.control().fault_stats().requests, 1);
+
+    // With `control`, every one of them is served (none is a 404 "no such route").
+    let on = start_control().await;
+    for (m, p) in CONTROL_ROUTES {
+        let method = Method::from_bytes(m.as_bytes()).unwrap();
+        let body = match *p {
+            "/_emulator/faults" if *m == "POST" => json!({"count": 1, "latency_ms": 1}),
+            "/_emulator/faults/seed" => json!({"seed": 1}),
+            _ => json!({}),
+        };
+        let r = control_call(&on, method, p, Some(body)).await;
+        assert!(
+            r.status < 300 || (r.status == 400 || (r.status == 404 && p.contains("/runs/"))),
+            "{m} {p}: {} {}",
+            r.status,
+            r.text
+        );
+        if r.status == 404 {
+            assert!(r.text.contains("No task run"), "{}", r.text);
+        }
+    }
 }
 
 #[tokio::test]

@@ -1,9 +1,11 @@
 //! Integration tests: start the emulator and talk to it over loopback.
 
 mod access;
+mod access_matrix;
 mod bulk;
 mod common;
 mod control;
+mod fault_actions;
 mod faults;
 mod lookups;
 mod members;
@@ -14,4 +16,5 @@ mod spaces;
 mod task_access;
 mod task_create;
 mod tasks;
+mod tls;
 mod triggers;

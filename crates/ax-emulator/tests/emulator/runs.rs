@@ -253,7 +253,7 @@ async fn list_runs_newest_first_with_status_filter() {
 
 #[tokio::test]
 async fn run_control_timeline_and_forced_status() {
-    let api = start().await;
+    let api = start_control().await;
     let c = api.prod();
     let ctl = api.emu.control();
     assert_eq!(ctl.run_timeline(), RunTimeline::default());
