@@ -1,6 +1,7 @@
 //! `Client` and `AsyncClient`: configuration plus one connection pool, shared by the
 //! resource clients hanging off them (`.spaces`, later `.tasks`).
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use ax_core::{Config, ConfigInput};
@@ -21,6 +22,17 @@ fn seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Duration> {
     Ok(Duration::from_secs_f64(value))
 }
 
+fn backoff_seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Duration> {
+    if !(value.is_finite() && value >= 0.0 && value <= 3600.0) {
+        return Err(validation(
+            py,
+            field,
+            format!("{field} must be a number of seconds from 0 to 3600, got {value}"),
+        ));
+    }
+    Ok(Duration::from_secs_f64(value))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn build(
     py: Python<'_>,
@@ -34,6 +46,11 @@ fn build(
     total_timeout: f64,
     max_retries: u32,
     allow_insecure_http: bool,
+    request_verify: Option<bool>,
+    ssl_ca_cert: Option<PathBuf>,
+    proxy_url: Option<String>,
+    retry_backoff: f64,
+    retry_backoff_max: f64,
 ) -> PyResult<ax_core::Client> {
     let input = ConfigInput {
         api_key,
@@ -46,6 +63,11 @@ fn build(
         total_timeout: Some(seconds(py, "total_timeout", total_timeout)?),
         max_retries: Some(max_retries),
         allow_insecure_http: Some(allow_insecure_http),
+        request_verify,
+        ssl_ca_cert,
+        proxy_url,
+        backoff_initial: Some(backoff_seconds(py, "retry_backoff", retry_backoff)?),
+        backoff_max: Some(backoff_seconds(py, "retry_backoff_max", retry_backoff_max)?),
     };
     let config = Config::from_env(input).map_err(|e| e.to_pyerr(py))?;
     ax_core::Client::new(config).map_err(|e| e.to_pyerr(py))
@@ -65,7 +87,9 @@ macro_rules! client_class {
             #[new]
             #[pyo3(signature = (
                 api_key=None, *, region=None, base_url=None, host=None, scheme=None, port=None,
-                timeout=30.0, total_timeout=120.0, max_retries=3, allow_insecure_http=false
+                timeout=30.0, total_timeout=120.0, max_retries=3, allow_insecure_http=false,
+                request_verify=None, ssl_ca_cert=None, proxy_url=None, retry_backoff=0.5,
+                retry_backoff_max=8.0
             ))]
             #[allow(clippy::too_many_arguments)]
             fn new(
@@ -80,10 +104,16 @@ macro_rules! client_class {
                 total_timeout: f64,
                 max_retries: u32,
                 allow_insecure_http: bool,
+                request_verify: Option<bool>,
+                ssl_ca_cert: Option<PathBuf>,
+                proxy_url: Option<String>,
+                retry_backoff: f64,
+                retry_backoff_max: f64,
             ) -> PyResult<Self> {
                 let core = build(
                     py, api_key, region, base_url, host, scheme, port, timeout, total_timeout,
-                    max_retries, allow_insecure_http,
+                    max_retries, allow_insecure_http, request_verify, ssl_ca_cert, proxy_url,
+                    retry_backoff, retry_backoff_max,
                 )?;
                 let spaces = Py::new(py, $spaces::new(core.clone()))?;
                 let tasks = Py::new(py, $tasks::new(core.clone()))?;

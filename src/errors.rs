@@ -110,6 +110,19 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             fields.set_item("url", url)?;
             "DecodeError"
         }
+        // The request was applied (2xx) but its body was cut off: nothing to retry, the
+        // response just cannot be read.
+        Error::ResponseBodyLost {
+            method,
+            url,
+            status,
+            ..
+        } => {
+            fields.set_item("method", method)?;
+            fields.set_item("url", url)?;
+            fields.set_item("status", status)?;
+            "DecodeError"
+        }
         Error::Validation { field, .. } => {
             fields.set_item("field", field)?;
             "ValidationError"
@@ -138,6 +151,17 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         }
         Error::RepeatedCursor { cursor, url } => {
             fields.set_item("cursor", cursor)?;
+            fields.set_item("url", url)?;
+            "PaginationError"
+        }
+        Error::EmptyPages { url, count } => {
+            fields.set_item("cursor", py.None())?;
+            fields.set_item("url", url)?;
+            fields.set_item("count", count)?;
+            "PaginationError"
+        }
+        Error::MissingCursor { url } => {
+            fields.set_item("cursor", py.None())?;
             fields.set_item("url", url)?;
             "PaginationError"
         }

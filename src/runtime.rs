@@ -1,14 +1,28 @@
-//! The one tokio runtime of the process and the two ways Python waits on it.
+//! The tokio runtime of the process and the two ways Python waits on it.
 //!
 //! * [`wait`] blocks the calling thread with the GIL released and checks for signals
 //!   every few tens of milliseconds, so Ctrl-C raises `KeyboardInterrupt` promptly
 //!   even while a request is pending. Dropping the future cancels the request.
-//! * [`spawn_awaitable`] hands the future to asyncio through pyo3-async-runtimes.
+//! * [`spawn_awaitable`] hands the future to asyncio through pyo3-async-runtimes' generic
+//!   layer, spawning on the same runtime.
+//!
+//! # Fork
+//!
+//! A forked child inherits the parent's memory but none of its threads: the parent's
+//! runtime has no workers and no I/O driver there, so anything spawned on it would wait
+//! forever. The runtime is therefore owned per process: [`runtime`] notices a new process
+//! ID and builds a fresh runtime for the child (the parent's copy is left untouched, never
+//! dropped, since its threads do not exist). Clients rebuild their connection pools the
+//! same way (see `ax_core::Client`).
 
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::Duration;
 
 use pyo3::prelude::*;
+use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime as GenericRuntime};
+use pyo3_async_runtimes::TaskLocals;
 use tokio::runtime::Runtime;
 
 use crate::errors::ToPyErr;
@@ -16,9 +30,104 @@ use crate::errors::ToPyErr;
 /// How often a blocking wait looks for pending signals (Ctrl-C).
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
-/// The process-wide runtime (pyo3-async-runtimes' static one; never build a second).
+/// A runtime and the process it was built in.
+struct ProcessRuntime {
+    pid: u32,
+    rt: Runtime,
+}
+
+/// The current process's runtime; leaked on purpose (it lives as long as the process).
+static CURRENT: AtomicPtr<ProcessRuntime> = AtomicPtr::new(std::ptr::null_mut());
+
+fn build_runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("arize-ax")
+        .build()
+        .expect("cannot start the tokio runtime")
+}
+
+/// The runtime of this process, built on first use (and again in a forked child).
 pub fn runtime() -> &'static Runtime {
-    pyo3_async_runtimes::tokio::get_runtime()
+    let pid = std::process::id();
+    let cur = CURRENT.load(Ordering::Acquire);
+    // SAFETY: pointers stored in CURRENT come from Box::into_raw and are never freed.
+    if let Some(pr) = unsafe { cur.as_ref() } {
+        if pr.pid == pid {
+            return &pr.rt;
+        }
+    }
+    let fresh = Box::into_raw(Box::new(ProcessRuntime {
+        pid,
+        rt: build_runtime(),
+    }));
+    match CURRENT.compare_exchange(cur, fresh, Ordering::AcqRel, Ordering::Acquire) {
+        // SAFETY: `fresh` was just leaked and is now published; it is never freed.
+        Ok(_) => unsafe { &(*fresh).rt },
+        Err(winner) => {
+            // Another thread of this process built one first: use it, drop ours.
+            // SAFETY: `fresh` was never published, so this is its only owner.
+            drop(unsafe { Box::from_raw(fresh) });
+            // SAFETY: as above, published pointers are never freed.
+            unsafe { &(*winner).rt }
+        }
+    }
+}
+
+/// pyo3-async-runtimes' generic layer, spawning on [`runtime`].
+struct AxRuntime;
+
+struct AxJoinError(tokio::task::JoinError);
+
+impl JoinError for AxJoinError {
+    fn is_panic(&self) -> bool {
+        self.0.is_panic()
+    }
+    fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
+        self.0.into_panic()
+    }
+}
+
+tokio::task_local! {
+    static TASK_LOCALS: std::cell::OnceCell<TaskLocals>;
+}
+
+impl GenericRuntime for AxRuntime {
+    type JoinError = AxJoinError;
+    type JoinHandle = Pin<Box<dyn Future<Output = Result<(), AxJoinError>> + Send>>;
+
+    fn spawn<F>(fut: F) -> Self::JoinHandle
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let handle = runtime().spawn(fut);
+        Box::pin(async move { handle.await.map_err(AxJoinError) })
+    }
+
+    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        let handle = runtime().spawn_blocking(f);
+        Box::pin(async move { handle.await.map_err(AxJoinError) })
+    }
+}
+
+impl ContextExt for AxRuntime {
+    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
+    where
+        F: Future<Output = R> + Send + 'static,
+    {
+        let cell = std::cell::OnceCell::new();
+        let _ = cell.set(locals);
+        Box::pin(TASK_LOCALS.scope(cell, fut))
+    }
+
+    fn get_task_locals() -> Option<TaskLocals> {
+        TASK_LOCALS
+            .try_with(|c| c.get().cloned())
+            .unwrap_or_default()
+    }
 }
 
 /// Runs `fut` to completion on the shared runtime, with the GIL released.
@@ -69,7 +178,7 @@ where
     T: Send + 'static,
     E: ToPyErr + Send + 'static,
 {
-    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+    pyo3_async_runtimes::generic::future_into_py::<AxRuntime, _, _>(py, async move {
         let result = fut.await;
         Python::attach(|py| match result {
             Ok(value) => convert(py, value),

@@ -1,5 +1,6 @@
 """Type stubs for the native module (pyo3). Import the public names from ``arize_ax``."""
 
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
@@ -608,16 +609,41 @@ class Client:
         total_timeout: float = 120.0,
         max_retries: int = 3,
         allow_insecure_http: bool = False,
+        request_verify: bool | None = None,
+        ssl_ca_cert: str | os.PathLike[str] | None = None,
+        proxy_url: str | None = None,
+        retry_backoff: float = 0.5,
+        retry_backoff_max: float = 8.0,
     ) -> None:
         """Configuration precedence: arguments > environment (``ARIZE_API_KEY``,
-        ``ARIZE_REGION``, ``ARIZE_API_HOST``, ``ARIZE_API_SCHEME``, ``ARIZE_API_PORT``) >
-        defaults (``https://api.arize.com``).
+        ``ARIZE_REGION``, ``ARIZE_API_HOST``, ``ARIZE_API_SCHEME``, ``ARIZE_API_PORT``,
+        ``ARIZE_REQUEST_VERIFY``, ``ARIZE_SSL_CA_CERT``, ``ARIZE_PROXY_URL``) > defaults
+        (``https://api.arize.com``, verified against the system CAs, no proxy).
 
         ``timeout`` bounds each attempt and ``total_timeout`` the whole call, retries
         and backoff included. Idempotent requests are retried up to ``max_retries``
-        times on 429 (honouring ``Retry-After``), 502/503/504 and connection errors; a
-        create is never resent once it may have reached the server. The key is never
-        sent over plain ``http://`` to a non-loopback host unless ``allow_insecure_http``.
+        times on 429 (honouring ``Retry-After``), 500/502/503/504 and connection errors; a
+        create is never resent once it may have reached the server. Retry ``n`` waits a
+        random time below ``retry_backoff * 2**(n-1)`` seconds, capped at
+        ``retry_backoff_max`` (full jitter), unless the server sent ``Retry-After``. The
+        key is never sent over plain ``http://`` to a non-loopback host unless
+        ``allow_insecure_http``.
+
+        TLS and proxy:
+
+        * ``request_verify`` (env ``ARIZE_REQUEST_VERIFY``: ``1/true/yes/on`` or
+          ``0/false/no/off``, anything else raises ``ConfigError``): ``False`` accepts
+          any server certificate (and ignores any CA bundle). Default ``True``.
+        * ``ssl_ca_cert`` (env ``ARIZE_SSL_CA_CERT``, then ``REQUESTS_CA_BUNDLE``, then
+          ``SSL_CERT_FILE``): path of a PEM bundle; when set, only its certificates are
+          trusted (as ``requests`` does with ``verify=<path>``). An unreadable file or one
+          without a certificate raises ``ConfigError`` naming the path and where it came
+          from. A bundle from the environment is only read when an ``https`` connection
+          will be made.
+        * ``proxy_url`` (env ``ARIZE_PROXY_URL``): ``http://`` or ``https://`` proxy for
+          every request; ``user:password@`` in the URL (percent-encoded if needed) is sent
+          as ``Proxy-Authorization: Basic``. ``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY``
+          are not read. Credentials never appear in errors or ``repr``.
         """
     @property
     def base_url(self) -> str: ...
@@ -644,16 +670,41 @@ class AsyncClient:
         total_timeout: float = 120.0,
         max_retries: int = 3,
         allow_insecure_http: bool = False,
+        request_verify: bool | None = None,
+        ssl_ca_cert: str | os.PathLike[str] | None = None,
+        proxy_url: str | None = None,
+        retry_backoff: float = 0.5,
+        retry_backoff_max: float = 8.0,
     ) -> None:
         """Configuration precedence: arguments > environment (``ARIZE_API_KEY``,
-        ``ARIZE_REGION``, ``ARIZE_API_HOST``, ``ARIZE_API_SCHEME``, ``ARIZE_API_PORT``) >
-        defaults (``https://api.arize.com``).
+        ``ARIZE_REGION``, ``ARIZE_API_HOST``, ``ARIZE_API_SCHEME``, ``ARIZE_API_PORT``,
+        ``ARIZE_REQUEST_VERIFY``, ``ARIZE_SSL_CA_CERT``, ``ARIZE_PROXY_URL``) > defaults
+        (``https://api.arize.com``, verified against the system CAs, no proxy).
 
         ``timeout`` bounds each attempt and ``total_timeout`` the whole call, retries
         and backoff included. Idempotent requests are retried up to ``max_retries``
-        times on 429 (honouring ``Retry-After``), 502/503/504 and connection errors; a
-        create is never resent once it may have reached the server. The key is never
-        sent over plain ``http://`` to a non-loopback host unless ``allow_insecure_http``.
+        times on 429 (honouring ``Retry-After``), 500/502/503/504 and connection errors; a
+        create is never resent once it may have reached the server. Retry ``n`` waits a
+        random time below ``retry_backoff * 2**(n-1)`` seconds, capped at
+        ``retry_backoff_max`` (full jitter), unless the server sent ``Retry-After``. The
+        key is never sent over plain ``http://`` to a non-loopback host unless
+        ``allow_insecure_http``.
+
+        TLS and proxy:
+
+        * ``request_verify`` (env ``ARIZE_REQUEST_VERIFY``: ``1/true/yes/on`` or
+          ``0/false/no/off``, anything else raises ``ConfigError``): ``False`` accepts
+          any server certificate (and ignores any CA bundle). Default ``True``.
+        * ``ssl_ca_cert`` (env ``ARIZE_SSL_CA_CERT``, then ``REQUESTS_CA_BUNDLE``, then
+          ``SSL_CERT_FILE``): path of a PEM bundle; when set, only its certificates are
+          trusted (as ``requests`` does with ``verify=<path>``). An unreadable file or one
+          without a certificate raises ``ConfigError`` naming the path and where it came
+          from. A bundle from the environment is only read when an ``https`` connection
+          will be made.
+        * ``proxy_url`` (env ``ARIZE_PROXY_URL``): ``http://`` or ``https://`` proxy for
+          every request; ``user:password@`` in the URL (percent-encoded if needed) is sent
+          as ``Proxy-Authorization: Basic``. ``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY``
+          are not read. Credentials never appear in errors or ``repr``.
         """
     @property
     def base_url(self) -> str: ...
@@ -664,8 +715,17 @@ class AsyncClient:
     @property
     def tasks(self) -> AsyncTasksClient: ...
 
+FaultActionName = Literal[
+    "reset", "reset_after", "truncate", "malformed_json", "stall_cursor", "empty_page"
+]
+
 class Emulator:
-    """A running emulator of the API. Prefer :class:`arize_ax.testing.EmulatorServer`."""
+    """A running emulator of the API. Prefer :class:`arize_ax.testing.EmulatorServer`.
+
+    ``control=True`` also serves the unauthenticated ``/_emulator`` HTTP routes (the
+    methods below work either way). ``tls=True`` serves HTTPS with a certificate signed by
+    a CA generated at start (``ca_cert_pem``); ``url`` then starts with ``https://``.
+    """
 
     def __init__(
         self,
@@ -673,8 +733,9 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         seed: Literal["demo", "none"] = "demo",
-        control: bool = True,
+        control: bool = False,
         lenient: bool = False,
+        tls: bool = False,
     ) -> None: ...
     @property
     def url(self) -> str: ...
@@ -682,6 +743,8 @@ class Emulator:
     def port(self) -> int: ...
     @property
     def api_key(self) -> str: ...
+    @property
+    def ca_cert_pem(self) -> str | None: ...
     @property
     def running(self) -> bool: ...
     def stop(self) -> None: ...
@@ -701,7 +764,7 @@ class Emulator:
     def add_fault(
         self,
         *,
-        path: str,
+        path: str = "*",
         method: str | None = None,
         count: int = 1,
         status: int | None = None,
@@ -709,8 +772,19 @@ class Emulator:
         latency_ms: int = 0,
         body: str | None = None,
         content_type: str | None = None,
-    ) -> None: ...
+        action: FaultActionName | None = None,
+        probability: float = 1.0,
+        unlimited: bool = False,
+    ) -> None:
+        """Raises ``ValueError`` for an invalid fault (unknown action, probability outside
+        [0, 1], both ``status`` and ``action``, ...)."""
     def clear_faults(self) -> None: ...
+    def set_fault_seed(self, seed: int) -> None: ...
+    def fault_stats(self) -> dict[str, Any]:
+        """``{"requests": int, "fired": int, "skipped": int, "by_action": {label: int},
+        "by_status": {code: int}}``; labels are action names, ``"status"`` or
+        ``"latency"``."""
+    def clear_fault_stats(self) -> None: ...
     def requests(self) -> list[dict[str, Any]]: ...
     def clear_requests(self) -> None: ...
     def set_run_timeline(

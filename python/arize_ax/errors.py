@@ -141,16 +141,24 @@ class UnknownOutcomeError(TransportError):
 
 
 class DecodeError(AxError):
-    """The server's response could not be decoded."""
+    """The server's response could not be decoded.
+
+    Also raised when a create/trigger (POST) succeeded on the server but its response
+    body was cut off: ``status`` then holds the 2xx status; the request was not resent,
+    so get or list the resource to see the result.
+    """
 
     method: str
     url: str
 
 
 class PaginationError(AxError):
-    """The server returned a cursor it had already returned (the listing would loop)."""
+    """The listing cannot be followed safely: the server repeated a cursor (it would
+    loop), said ``has_more`` without a ``next_cursor`` (``cursor`` is None), or sent 50
+    empty pages in a row that all said more follow (``count`` holds the number).
+    """
 
-    cursor: str
+    cursor: str | None
     url: str
 
 

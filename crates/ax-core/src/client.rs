@@ -19,7 +19,8 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    /// The connection pool and the process it was built in (see [`Client::http`]).
+    http: std::sync::RwLock<(u32, reqwest::Client)>,
     config: Config,
     root: String,
     cache: ResolveCache,
@@ -42,44 +43,118 @@ fn install_crypto_provider() {
     });
 }
 
+/// TLS trust: none needed (plain http everywhere), verification off, a CA bundle only, or
+/// the platform's store.
+fn configure_tls(
+    builder: reqwest::ClientBuilder,
+    config: &Config,
+) -> Result<reqwest::ClientBuilder> {
+    if !config.uses_tls() {
+        // Plain-http endpoint and no https proxy (the emulator, a local gateway): skip
+        // loading the system CA store, a few milliseconds of start-up that every CLI call
+        // would pay.
+        return Ok(builder.tls_certs_only(std::iter::empty()));
+    }
+    if !config.request_verify {
+        return Ok(builder.tls_danger_accept_invalid_certs(true));
+    }
+    match &config.ca_bundle {
+        Some(bundle) => {
+            let mut certs = Vec::with_capacity(bundle.certs.len());
+            for der in bundle.certs.iter() {
+                certs.push(reqwest::Certificate::from_der(der).map_err(|e| {
+                    Error::Config(format!(
+                        "cannot use the CA bundle '{}' (from {}): {e}",
+                        bundle.path.display(),
+                        bundle.source
+                    ))
+                })?);
+            }
+            // Like requests with `verify=<bundle>`: trust only these certificates.
+            Ok(builder.tls_certs_only(certs))
+        }
+        None => Ok(builder),
+    }
+}
+
+/// The reqwest client for `config` (headers, timeouts, TLS trust, proxy).
+fn build_http(config: &Config) -> Result<reqwest::Client> {
+    install_crypto_provider();
+    let mut auth =
+        HeaderValue::from_str(&format!("Bearer {}", config.api_key.expose())).map_err(|_| {
+            Error::Config(
+                "the API key contains characters that are not allowed in an HTTP header".into(),
+            )
+        })?;
+    auth.set_sensitive(true);
+    let mut headers = HeaderMap::new();
+    headers.insert(AUTHORIZATION, auth);
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    let mut builder = reqwest::Client::builder()
+        .user_agent(format!("arize-ax/{} (rust)", crate::VERSION))
+        .default_headers(headers)
+        .gzip(true)
+        .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+        .pool_idle_timeout(Duration::from_secs(60));
+    builder = configure_tls(builder, config)?;
+    builder = match &config.proxy {
+        Some(proxy) => {
+            let p = reqwest::Proxy::all(proxy.url_with_credentials()).map_err(|e| {
+                Error::Config(format!(
+                    "invalid proxy URL '{proxy}': {}",
+                    config.scrub(&e.to_string())
+                ))
+            })?;
+            builder.proxy(p)
+        }
+        // Only ARIZE_PROXY_URL / proxy_url choose a proxy: reqwest's own HTTP(S)_PROXY
+        // detection stays off, so what a request does never depends on variables the
+        // configuration does not show.
+        None => builder.no_proxy(),
+    };
+    builder.build().map_err(|e| {
+        Error::Config(format!(
+            "cannot build the HTTP client: {}",
+            config.scrub(&e.to_string())
+        ))
+    })
+}
+
 impl Client {
     /// Builds a client. Does not perform any request.
     pub fn new(config: Config) -> Result<Client> {
-        install_crypto_provider();
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", config.api_key.expose()))
-            .map_err(|_| {
-                Error::Config(
-                    "the API key contains characters that are not allowed in an HTTP header".into(),
-                )
-            })?;
-        auth.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let mut builder = reqwest::Client::builder()
-            .user_agent(format!("arize-ax/{} (rust)", crate::VERSION))
-            .default_headers(headers)
-            .gzip(true)
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .pool_idle_timeout(Duration::from_secs(60));
-        if config.base_url.scheme() == "http" {
-            // Plain-http endpoint (the emulator, a local proxy): skip loading the system
-            // CA store, a few milliseconds of start-up that every CLI call would pay.
-            builder = builder.tls_certs_only(std::iter::empty());
-        }
-        let http = builder
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let http = build_http(&config)?;
         let root = config.base_url.as_str().trim_end_matches('/').to_owned();
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                http: std::sync::RwLock::new((std::process::id(), http)),
                 config,
                 root,
                 cache: ResolveCache::new(Duration::from_secs(30)),
             }),
             observer: None,
         })
+    }
+
+    /// The connection pool of this process.
+    ///
+    /// A forked child inherits the parent's pool, but its connections belong to the
+    /// parent's runtime (whose threads do not exist in the child) and its sockets are
+    /// shared with the parent: using them would hang or mix responses. So a client first
+    /// used in a new process builds a fresh pool for it (same configuration).
+    fn http(&self) -> Result<reqwest::Client> {
+        let pid = std::process::id();
+        {
+            let cur = self.inner.http.read().unwrap_or_else(|e| e.into_inner());
+            if cur.0 == pid {
+                return Ok(cur.1.clone());
+            }
+        }
+        let mut cur = self.inner.http.write().unwrap_or_else(|e| e.into_inner());
+        if cur.0 != pid {
+            *cur = (pid, build_http(&self.inner.config)?);
+        }
+        Ok(cur.1.clone())
     }
 
     /// Root URL without a trailing slash, e.g. `https://api.arize.com`.
@@ -101,7 +176,7 @@ impl Client {
     /// Sends one API call (with retries); non-2xx becomes [`Error::Api`].
     pub async fn send(&self, req: ApiRequest) -> Result<ApiResponse> {
         transport::execute(
-            &self.inner.http,
+            &self.http()?,
             &self.inner.config,
             &self.inner.root,
             self.observer.as_ref(),

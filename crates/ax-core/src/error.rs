@@ -85,6 +85,15 @@ pub enum Error {
         message: String,
     },
 
+    /// A non-idempotent request succeeded (2xx) but its response body was cut off.
+    #[error("{method} {url} succeeded on the server (status {status}), but the response body could not be read ({message}). The request was not resent, because repeating it could apply it twice; get or list the resource to see the result")]
+    ResponseBodyLost {
+        method: String,
+        url: String,
+        status: u16,
+        message: String,
+    },
+
     /// A 2xx response whose body could not be decoded.
     #[error("could not decode the response of {method} {url}: {message}")]
     Decode {
@@ -119,6 +128,14 @@ pub enum Error {
         "the server repeated pagination cursor '{cursor}' for {url}; stopped instead of looping"
     )]
     RepeatedCursor { cursor: String, url: String },
+
+    /// The server kept answering `has_more: true` with pages that hold no items.
+    #[error("the server returned {count} empty pages in a row with has_more=true for {url}; stopped instead of paging on (the listing may be incomplete)")]
+    EmptyPages { url: String, count: u32 },
+
+    /// The server answered `has_more: true` without a `next_cursor`.
+    #[error("the server said more results follow (has_more=true) but sent no next_cursor for {url}; the rest of the listing cannot be fetched, so it is incomplete")]
+    MissingCursor { url: String },
 
     /// No API key was configured.
     #[error(

@@ -16,16 +16,20 @@ mod error;
 mod ids;
 pub mod model;
 pub mod paginate;
+#[cfg(test)]
+mod paginate_tests;
 pub mod poll;
 pub mod resolve;
 mod secret;
 pub mod table;
 #[cfg(test)]
+mod table_props;
+#[cfg(test)]
 mod test_support;
 pub mod transport;
 
 pub use client::Client;
-pub use config::{Config, ConfigInput, Region};
+pub use config::{CaBundle, Config, ConfigInput, ProxyConfig, Region};
 pub use error::{ApiError, Error, Result};
 pub use ids::is_resource_id;
 pub use paginate::Page;

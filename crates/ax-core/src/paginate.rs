@@ -23,6 +23,9 @@ use crate::transport::{build_url, ApiRequest};
 /// Largest page size the API accepts.
 pub const MAX_LIMIT: u32 = 100;
 
+/// Consecutive empty pages (with `has_more: true`) after which a stream gives up.
+pub const MAX_EMPTY_PAGES: u32 = 50;
+
 /// A listable resource with a fixed Arrow schema.
 pub trait Resource: Send + Sync + 'static {
     /// Collection key of the list envelope, e.g. `"spaces"`.
@@ -198,6 +201,8 @@ struct StreamState {
     seen: HashSet<String>,
     pending_error: Option<Error>,
     done: bool,
+    /// Empty pages with `has_more: true` in a row.
+    empty_run: u32,
 }
 
 impl StreamState {
@@ -217,8 +222,10 @@ impl StreamState {
 
 /// Streams every page from `cursor` (or the start). The next page is requested as soon as the
 /// current one's pagination is known, so it downloads while the caller handles the current one.
-/// Stops when `has_more` is false or `next_cursor` is missing; yields
-/// [`Error::RepeatedCursor`] (after the page that carried it) when the server repeats a cursor.
+/// Stops when `has_more` is false. After the page that carried the problem it yields
+/// [`Error::RepeatedCursor`] when the server repeats a cursor, [`Error::MissingCursor`] when
+/// `has_more` is true without a `next_cursor`, and [`Error::EmptyPages`] after
+/// [`MAX_EMPTY_PAGES`] empty pages in a row that all say more follow.
 /// `query` must not contain `limit` or `cursor`. Must be polled inside a tokio runtime.
 pub fn pages<R: Resource>(
     client: Client,
@@ -242,6 +249,7 @@ pub fn pages<R: Resource>(
         seen,
         pending_error: check_limit(limit).err(),
         done: false,
+        empty_run: 0,
     };
     futures::stream::unfold(state, |mut st| async move {
         if let Some(e) = st.pending_error.take() {
@@ -292,10 +300,31 @@ pub fn pages<R: Resource>(
                     st.pending_error = Some(Error::RepeatedCursor { cursor: next, url });
                 }
             }
-            _ => st.done = true,
+            (None, true) => {
+                // Stopping silently would pass a partial listing off as complete.
+                let url = format!("{}{}", st.client.base_url(), st.path);
+                st.pending_error = Some(Error::MissingCursor { url });
+            }
+            (_, false) => st.done = true,
         }
         match Page::from_body(body, url) {
-            Ok(page) => Some((Ok(page), st)),
+            Ok(page) => {
+                // Empty pages that say more follow are followed (a server may filter a
+                // whole page away), but not forever.
+                if page.is_empty() && page.has_more {
+                    st.empty_run += 1;
+                    if st.empty_run >= MAX_EMPTY_PAGES && st.pending_error.is_none() {
+                        st.inflight = None;
+                        st.pending_error = Some(Error::EmptyPages {
+                            url: format!("{}{}", st.client.base_url(), st.path),
+                            count: st.empty_run,
+                        });
+                    }
+                } else {
+                    st.empty_run = 0;
+                }
+                Some((Ok(page), st))
+            }
             Err(e) => {
                 st.done = true;
                 st.inflight = None;

@@ -2,6 +2,10 @@
 
 pub mod problem;
 pub mod retry;
+#[cfg(test)]
+pub(crate) mod test_servers;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -143,23 +147,67 @@ fn describe(e: &reqwest::Error) -> String {
     parts.join(": ")
 }
 
+/// The cause of a failed attempt, naming the proxy (credentials masked) when one is used:
+/// "connection refused" then refers to the proxy as likely as to the server.
+fn failure_text(config: &Config, e: &reqwest::Error) -> String {
+    let text = config.scrub(&describe(e));
+    match &config.proxy {
+        Some(proxy) => format!("{text} (through proxy {proxy})"),
+        None => text,
+    }
+}
+
+/// What one attempt produced.
+enum Attempt {
+    /// A complete response.
+    Response(u16, HeaderMap, Bytes),
+    /// The status and headers arrived but the body could not be read completely.
+    BodyLost {
+        status: u16,
+        headers: HeaderMap,
+        /// `None` when the attempt's time ran out while reading.
+        error: Option<reqwest::Error>,
+    },
+    /// No response (status) arrived.
+    Failed(reqwest::Error),
+    /// No response (status) arrived in time.
+    TimedOut,
+}
+
 async fn attempt_once(
     http: &reqwest::Client,
     method: &Method,
     url: &Url,
     body: Option<&Bytes>,
-) -> std::result::Result<(u16, HeaderMap, Bytes), reqwest::Error> {
+    limit: Duration,
+) -> Attempt {
+    let until = tokio::time::Instant::now() + limit;
     let mut rb = http.request(method.clone(), url.clone());
     if let Some(body) = body {
         rb = rb
             .header(CONTENT_TYPE, "application/json")
             .body(body.clone());
     }
-    let resp = rb.send().await?;
+    let resp = match tokio::time::timeout_at(until, rb.send()).await {
+        Ok(Ok(resp)) => resp,
+        Ok(Err(e)) => return Attempt::Failed(e),
+        Err(_) => return Attempt::TimedOut,
+    };
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
-    let bytes = resp.bytes().await?;
-    Ok((status, headers, bytes))
+    match tokio::time::timeout_at(until, resp.bytes()).await {
+        Ok(Ok(bytes)) => Attempt::Response(status, headers, bytes),
+        Ok(Err(e)) => Attempt::BodyLost {
+            status,
+            headers,
+            error: Some(e),
+        },
+        Err(_) => Attempt::BodyLost {
+            status,
+            headers,
+            error: None,
+        },
+    }
 }
 
 /// Runs one API call with retries, per-attempt and total timeouts.
@@ -195,11 +243,7 @@ pub(crate) async fn execute(
         }
         let per_attempt = config.timeout.min(remaining);
         let t0 = Instant::now();
-        let outcome = tokio::time::timeout(
-            per_attempt,
-            attempt_once(http, &req.method, &url, body.as_ref()),
-        )
-        .await;
+        let mut outcome = attempt_once(http, &req.method, &url, body.as_ref(), per_attempt).await;
         let elapsed = t0.elapsed();
         let emit = |status: Option<u16>, error: Option<String>| {
             if let Some(obs) = observer {
@@ -214,8 +258,37 @@ pub(crate) async fn execute(
             }
         };
         let may_retry = attempt <= config.max_retries;
+        if let Attempt::BodyLost {
+            status,
+            headers,
+            error,
+        } = outcome
+        {
+            let message = match &error {
+                Some(e) => config.scrub(&describe(e)),
+                None => format!("no complete body within {:.1}s", per_attempt.as_secs_f64()),
+            };
+            outcome = if !(200..300).contains(&status) {
+                // An error status is an answer in itself: handle it as one with no body.
+                Attempt::Response(status, headers, Bytes::new())
+            } else if req.retry == RetryClass::NonIdempotent {
+                // The server applied the request; resending it could apply it twice.
+                emit(Some(status), Some(format!("body lost: {message}")));
+                return Err(Error::ResponseBodyLost {
+                    method: method_s,
+                    url: url_s,
+                    status,
+                    message,
+                });
+            } else {
+                match error {
+                    Some(e) => Attempt::Failed(e),
+                    None => Attempt::TimedOut,
+                }
+            };
+        }
         let failure = match outcome {
-            Ok(Ok((status, headers, bytes))) => {
+            Attempt::Response(status, headers, bytes) => {
                 emit(Some(status), None);
                 if (200..300).contains(&status) {
                     return Ok(ApiResponse {
@@ -228,13 +301,19 @@ pub(crate) async fn execute(
                     .get(RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
-                let api = problem::decode_problem(
+                let mut secrets = vec![config.api_key.expose().to_owned()];
+                if let Some(proxy) = &config.proxy {
+                    secrets.extend(proxy.secrets());
+                }
+                let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+                let api = problem::decode_problem_redacted(
                     status,
                     &bytes,
                     &method_s,
                     &url_s,
                     retry_after.map(|d| d.as_secs_f64()),
                     attempt,
+                    &secrets,
                 );
                 if !may_retry || !retry::status_is_retryable(status, req.retry) {
                     return Err(Error::Api(api));
@@ -248,10 +327,10 @@ pub(crate) async fn execute(
                 tokio::time::sleep(delay).await;
                 continue;
             }
-            Ok(Err(e)) if e.is_connect() => Failure::Connect(describe(&e)),
-            Ok(Err(e)) if e.is_timeout() => Failure::Timeout,
-            Ok(Err(e)) => Failure::Io(describe(&e)),
-            Err(_) => Failure::Timeout,
+            Attempt::Failed(e) if e.is_connect() => Failure::Connect(failure_text(config, &e)),
+            Attempt::Failed(e) if e.is_timeout() => Failure::Timeout,
+            Attempt::Failed(e) => Failure::Io(failure_text(config, &e)),
+            Attempt::TimedOut | Attempt::BodyLost { .. } => Failure::Timeout,
         };
         let (kind, message) = match &failure {
             Failure::Connect(m) => ("connect error", m.clone()),

@@ -75,6 +75,42 @@ pub fn decode_problem(
     }
 }
 
+/// Shortest secret that is masked wherever it appears (shorter ones, such as test keys,
+/// would mangle unrelated text).
+const MIN_REDACTED_LEN: usize = 6;
+
+/// [`decode_problem`], with each of `secrets` (the API key, proxy credentials) masked in the
+/// body before anything is taken from it, in case a server or proxy echoed the request's
+/// headers into its error page.
+pub fn decode_problem_redacted(
+    status: u16,
+    body: &[u8],
+    method: &str,
+    url: &str,
+    retry_after: Option<f64>,
+    attempts: u32,
+    secrets: &[&str],
+) -> ApiError {
+    let secrets: Vec<&str> = secrets
+        .iter()
+        .copied()
+        .filter(|s| s.len() >= MIN_REDACTED_LEN)
+        .collect();
+    let present = |hay: &[u8]| {
+        secrets
+            .iter()
+            .any(|s| hay.windows(s.len()).any(|w| w == s.as_bytes()))
+    };
+    if secrets.is_empty() || !present(body) {
+        return decode_problem(status, body, method, url, retry_after, attempts);
+    }
+    let mut text = String::from_utf8_lossy(body).into_owned();
+    for s in &secrets {
+        text = text.replace(s, "***");
+    }
+    decode_problem(status, text.as_bytes(), method, url, retry_after, attempts)
+}
+
 /// A short, single-line, printable excerpt of a non-JSON body (HTML tags removed).
 pub fn excerpt(raw: &str) -> Option<String> {
     let looks_html = raw.trim_start().starts_with('<');
@@ -204,5 +240,70 @@ mod tests {
         let e = decode(429, r#"{"message":"slow down"}"#);
         assert_eq!(e.title, "Too Many Requests");
         assert_eq!(e.detail.as_deref(), Some("slow down"));
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn body() -> impl Strategy<Value = Vec<u8>> {
+            prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..300),
+                "\\PC{0,200}".prop_map(String::into_bytes),
+                // Problem-ish JSON with odd value types.
+                (
+                    proptest::option::of(any::<String>()),
+                    proptest::option::of(any::<String>()),
+                    any::<i64>(),
+                )
+                    .prop_map(|(t, d, n)| {
+                        serde_json::json!({"title": t, "detail": d, "status": n, "type": [n], "instance": {"x": n}})
+                            .to_string()
+                            .into_bytes()
+                    }),
+                // HTML-ish with multi-byte text inside and outside tags.
+                ("\\PC{0,40}", "\\PC{0,40}").prop_map(|(a, b)| {
+                    format!("<html><p title=\"{a}\">{b}<script>{a}</script><style>{b}").into_bytes()
+                }),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn any_status_and_body_decode_to_a_message(status in any::<u16>(), body in body()) {
+                let e = decode_problem(status, &body, "POST", "http://h/v2/spaces", None, 1);
+                let msg = e.to_string();
+                prop_assert!(!msg.trim().is_empty());
+                prop_assert!(!e.title.trim().is_empty());
+                prop_assert!(msg.starts_with(&status.to_string()));
+                prop_assert!(msg.contains("POST http://h/v2/spaces"));
+                if let Some(d) = &e.detail {
+                    prop_assert!(!d.contains('\n'));
+                }
+                prop_assert!(e.body.chars().count() <= MAX_BODY_CHARS);
+            }
+
+            #[test]
+            fn an_echoed_api_key_never_reaches_the_message(
+                status in any::<u16>(),
+                key in "[A-Za-z0-9_.-]{6,40}",
+                before in "\\PC{0,60}",
+                after in "\\PC{0,60}",
+                shape in 0usize..4,
+            ) {
+                let header = format!("Authorization: Bearer {key}");
+                let body = match shape {
+                    0 => format!("{before}{header}{after}"),
+                    1 => serde_json::json!({"title": format!("{before}{key}"), "detail": header, "instance": key}).to_string(),
+                    2 => format!("<html><body><pre>{before}{header}</pre>{after}</body></html>"),
+                    _ => serde_json::json!({"message": format!("{before}{key}{after}"), "type": key}).to_string(),
+                };
+                let e = decode_problem_redacted(status, body.as_bytes(), "GET", "http://h/v2/x", None, 1, &[&key]);
+                let shown = format!("{e} {e:?}");
+                prop_assert!(!shown.contains(&key), "{}", shown);
+            }
+        }
     }
 }

@@ -43,11 +43,13 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// Whether an HTTP status may be retried for this request class.
+/// Whether an HTTP status may be retried for this request class: 429 always (the server
+/// refused before doing anything); 500 and 502–504 only for idempotent requests (a 500
+/// is usually transient, and repeating a read or an upsert is harmless).
 pub fn status_is_retryable(status: u16, class: RetryClass) -> bool {
     match status {
         429 => true,
-        502..=504 => class == RetryClass::Idempotent,
+        500 | 502..=504 => class == RetryClass::Idempotent,
         _ => false,
     }
 }
@@ -112,14 +114,14 @@ mod tests {
 
     #[test]
     fn retryable_statuses() {
-        for s in [429, 502, 503, 504] {
+        for s in [429, 500, 502, 503, 504] {
             assert!(status_is_retryable(s, RetryClass::Idempotent));
         }
         assert!(status_is_retryable(429, RetryClass::NonIdempotent));
         for s in [500, 502, 503, 504] {
             assert!(!status_is_retryable(s, RetryClass::NonIdempotent));
         }
-        for s in [400, 401, 403, 404, 409, 422, 500] {
+        for s in [400, 401, 403, 404, 409, 422, 501, 505] {
             assert!(!status_is_retryable(s, RetryClass::Idempotent));
         }
     }

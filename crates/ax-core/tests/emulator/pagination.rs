@@ -138,7 +138,7 @@ async fn repeated_cursor_is_an_error_not_a_loop() {
 }
 
 #[tokio::test]
-async fn has_more_without_cursor_stops() {
+async fn has_more_without_cursor_is_an_error_after_the_page() {
     let env = Env::start().await;
     env.emu.control().add_fault(Fault {
         method: Some("GET".into()),
@@ -152,8 +152,13 @@ async fn has_more_without_cursor_stops() {
     let items: Vec<_> = spaces::list_pages(&env.client, ListSpacesParams::default())
         .collect()
         .await;
-    assert_eq!(items.len(), 1);
+    // Stopping silently would pass a partial listing off as complete.
+    assert_eq!(items.len(), 2);
     assert!(items[0].as_ref().unwrap().has_more);
+    assert!(
+        matches!(items[1], Err(Error::MissingCursor { .. })),
+        "{items:?}"
+    );
     assert_eq!(env.count("GET", "/v2/spaces"), 1);
 }
 
