@@ -23,7 +23,7 @@ fn seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Duration> {
 }
 
 fn backoff_seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Duration> {
-    if !(value.is_finite() && value >= 0.0 && value <= 3600.0) {
+    if !(value.is_finite() && (0.0..=3600.0).contains(&value)) {
         return Err(validation(
             py,
             field,

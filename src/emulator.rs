@@ -69,6 +69,7 @@ impl Emulator {
             control,
             lenient,
             tls,
+            log_requests: false,
         };
         let server = wait(py, ax_emulator::Emulator::start(opts))?;
         Ok(Emulator {

@@ -344,3 +344,48 @@ def test_proxy_is_used_with_credentials(
         dead.spaces.list()
     assert secret not in everything_about(info.value)
     assert "proxy" in str(info.value)
+
+
+def test_emulator_request_log_never_shows_keys(tmp_path: Path) -> None:
+    """`ax emulator -v` prints one line per request; keys (headers) never appear."""
+    import re
+    import signal
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARIZE_")}
+    env["AX_CONFIG_DIR"] = str(tmp_path)
+    proc = subprocess.Popen(
+        [AX, "-v", "emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        banner = ""
+        while "Admin API key" not in banner:
+            line = proc.stdout.readline()
+            assert line, "the emulator exited early"
+            banner += line
+        url = re.search(r"listening on (http://\S+)", banner).group(1)  # type: ignore[union-attr]
+        admin = re.search(r"Admin API key: (\S+)", banner).group(1)  # type: ignore[union-attr]
+        wrong = "sk-live-" + "Zq9" * 8
+        Client(api_key=admin, base_url=url).spaces.list()
+        with pytest.raises(UnauthorizedError):
+            Client(api_key=wrong, base_url=url).spaces.list()
+        p = subprocess.run(
+            [AX, "--base-url", url, "--api-key", wrong, "tasks", "list"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert p.returncode == 1
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    log_lines = [ln for ln in err.splitlines() if " -> " in ln]
+    assert len(log_lines) == 3, err  # the three requests were logged
+    assert any("-> 401" in ln for ln in log_lines)
+    assert wrong not in out + err
+    assert admin not in "\n".join(log_lines)

@@ -166,7 +166,7 @@ pub fn run(argv: Vec<String>) -> i32 {
 
 async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliError> {
     match command {
-        Command::Emulator(args) => commands::emulator::run(args).await,
+        Command::Emulator(args) => commands::emulator::run(args, global.verbose).await,
         Command::Profiles { command } => commands::profiles::run(global, command).await,
         Command::Spaces { command } => {
             let ctx = Ctx {

@@ -213,6 +213,9 @@ pub struct EmulatorOptions {
     /// Serve HTTPS with a certificate signed by a CA generated at start (see
     /// [`Emulator::ca_cert_pem`]). Default false (plain HTTP).
     pub tls: bool,
+    /// Print one line per `/v2` request to stderr (method, path and query, status, time,
+    /// fault). Request headers, and so API keys, are never printed. Default false.
+    pub log_requests: bool,
 }
 
 impl Default for EmulatorOptions {
@@ -223,6 +226,7 @@ impl Default for EmulatorOptions {
             control: false,
             lenient: false,
             tls: false,
+            log_requests: false,
         }
     }
 }
@@ -249,7 +253,11 @@ impl Emulator {
         } else {
             None
         };
-        let shared = Arc::new(server::Shared::new(opts.seed, opts.lenient));
+        let shared = Arc::new(server::Shared::new(
+            opts.seed,
+            opts.lenient,
+            opts.log_requests,
+        ));
         let app = server::router(shared.clone(), opts.control);
         let (stop, stopped) = oneshot::channel::<()>();
         let (acceptor, ca_pem) = match tls {

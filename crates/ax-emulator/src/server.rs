@@ -37,13 +37,15 @@ pub(crate) struct Shared {
     pub(crate) faults: Faults,
     pub(crate) log: RequestLog,
     pub(crate) lenient: bool,
+    /// Print each `/v2` request to stderr.
+    echo: bool,
     seed: Seed,
     seed_base_ms: i64,
     pub(crate) seed_info: Value,
 }
 
 impl Shared {
-    pub(crate) fn new(seed: Seed, lenient: bool) -> Shared {
+    pub(crate) fn new(seed: Seed, lenient: bool, echo: bool) -> Shared {
         // Seed timestamps: one day before start, on a whole minute.
         let now = chrono::Utc::now().timestamp_millis();
         let seed_base_ms = (now - 86_400_000) / 60_000 * 60_000;
@@ -54,6 +56,7 @@ impl Shared {
             faults: Faults::default(),
             log: RequestLog::new(REQUEST_LOG_CAPACITY),
             lenient,
+            echo,
             seed,
             seed_base_ms,
             seed_info,
@@ -125,7 +128,25 @@ async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: N
         has_cursor: cursor.is_some(),
     });
     let kill = req.extensions().get::<ConnKill>().cloned();
+    let started = std::time::Instant::now();
     let log = |status: u16| {
+        if sh.echo {
+            // Method, path, query, outcome: never a header, so never a key.
+            let sep = if query.is_empty() { "" } else { "?" };
+            let what = match &fault {
+                Some(f) => format!(" [fault: {}]", f.label()),
+                None => String::new(),
+            };
+            let status = if status == 0 {
+                "reset".to_owned()
+            } else {
+                status.to_string()
+            };
+            eprintln!(
+                "{method} {raw_path}{sep}{query} -> {status} ({:.1} ms){what}",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
         sh.log.push(RequestRecord {
             method: method.clone(),
             path: raw_path.clone(),

@@ -44,7 +44,7 @@ fn write_ca(args: &EmulatorArgs, pem: &str, port: u16) -> Result<(PathBuf, bool)
     Ok((path, temporary))
 }
 
-pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
+pub async fn run(args: EmulatorArgs, verbose: bool) -> Result<(), CliError> {
     let bind = bind_address(&args.host, args.port)?;
     let opts = EmulatorOptions {
         bind,
@@ -55,6 +55,7 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
         control: args.control,
         lenient: args.lenient,
         tls: args.tls,
+        log_requests: verbose,
     };
     let emu = Emulator::start(opts).await.map_err(|e| {
         CliError::Failed(format!(

@@ -1,6 +1,7 @@
 //! Integration tests of ax-core against the in-process emulator.
 
 mod common;
+mod faults;
 mod pagination;
 mod resolver;
 mod runs;
