@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyarrow as pa
 import pytest
 from arize_ax import Client
+from conftest import SpaceKit
 
 SPACE_SCHEMA = pa.schema(
     [
@@ -97,3 +100,57 @@ def test_to_arrow_does_not_import_pandas() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "False"]
+
+
+def _task_listing(client: Client, kit: SpaceKit) -> Any:
+    client.tasks.create_evaluation_task(
+        name="arrow-dtypes",
+        task_type="TEMPLATE_EVALUATION",
+        evaluators=[
+            {
+                "evaluator_id": kit.template_evaluator["id"],
+                "column_mappings": {"input": "attributes.input.value"},
+            }
+        ],
+        project=kit.project["id"],
+    )
+    return client.tasks.list_all(space=kit.id)
+
+
+def test_pandas_default_nested_columns_are_python_objects(client: Client, kit: SpaceKit) -> None:
+    pytest.importorskip("pandas")
+    page = _task_listing(client, kit)
+    df = page.to_pandas()
+    row = next(i for i, t in enumerate(page) if t.name == "arrow-dtypes")
+    evaluators = df["evaluators"].iloc[row]
+    assert len(evaluators) == 1
+    assert evaluators[0]["evaluator_id"] == page[row].evaluators[0].evaluator_id
+    # Arrow maps become lists of (key, value) tuples, as in pyarrow.Table.to_pandas().
+    assert list(evaluators[0]["column_mappings"]) == [("input", "attributes.input.value")]
+    assert str(df["created_at"].dt.tz) == "UTC"
+
+
+def test_pandas_arrow_dtypes(client: Client, kit: SpaceKit) -> None:
+    pd = pytest.importorskip("pandas")
+    page = _task_listing(client, kit)
+    table = page.to_arrow()
+    df = page.to_pandas(arrow_dtypes=True)
+    assert list(df.columns) == table.column_names
+    assert all(isinstance(t, pd.ArrowDtype) for t in df.dtypes)
+    assert df["evaluators"].dtype.pyarrow_dtype == table.schema.field("evaluators").type
+    assert df["id"].tolist() == [t.id for t in page]
+    # The same data as the default conversion, only typed differently.
+    assert pa.Table.from_pandas(df, preserve_index=False).cast(table.schema).equals(table)
+    same = page.to_pandas(types_mapper=pd.ArrowDtype)
+    assert all(isinstance(t, pd.ArrowDtype) for t in same.dtypes)
+    with pytest.raises(TypeError):
+        page.to_pandas(arrow_dtypes=True, types_mapper=pd.ArrowDtype)
+
+
+def test_pandas_passes_options_to_pyarrow(client: Client, kit: SpaceKit) -> None:
+    pytest.importorskip("pandas")
+    page = _task_listing(client, kit)
+    df = page.to_pandas(maps_as_pydicts="strict")
+    row = next(i for i, t in enumerate(page) if t.name == "arrow-dtypes")
+    mappings = df["evaluators"].iloc[row][0]["column_mappings"]
+    assert mappings == {"input": "attributes.input.value"}

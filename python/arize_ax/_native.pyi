@@ -106,8 +106,18 @@ class Page(Generic[_T]):
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
     def to_arrow(self) -> Any:
         """A ``pyarrow.Table`` (zero-copy)."""
-    def to_pandas(self) -> Any:
-        """A ``pandas.DataFrame``; needs ``pip install "arize-ax[pandas]"``."""
+    def to_pandas(self, *, arrow_dtypes: bool = False, **kwargs: Any) -> Any:
+        """A ``pandas.DataFrame``; needs ``pip install "arize-ax[pandas]"``.
+
+        By default this is ``pyarrow.Table.to_pandas()``: NumPy/pandas dtypes; timestamps
+        are ``datetime64[us, UTC]``; list columns (``evaluators``, ``experiment_ids``) hold
+        NumPy object arrays of Python values, with ``column_mappings`` as a list of
+        ``(key, value)`` tuples. Building those Python objects is the slow part of large
+        task listings. ``arrow_dtypes=True`` gives ``pandas.ArrowDtype`` columns instead,
+        with no per-cell Python objects (much faster, nested values stay Arrow). Any other
+        keyword argument is passed to ``pyarrow.Table.to_pandas`` (``types_mapper``,
+        ``maps_as_pydicts``, ...); ``arrow_dtypes=True`` and ``types_mapper`` are exclusive.
+        """
     def to_polars(self) -> Any:
         """A ``polars.DataFrame``; needs ``pip install "arize-ax[polars]"``."""
 

@@ -3,14 +3,18 @@
 //! JSON -> Arrow), with no Python in the process.
 //!
 //! ```text
-//! corefetch --base URL --key KEY --space SPACE_ID [--warmup 1] [--repeat 1]
+//! corefetch --base URL --key KEY --space SPACE_ID [--warmup 1] [--repeat 1] [--drop-raw]
 //! ```
-//! Prints one JSON line per timed walk: `{"seconds", "rows", "batches", "cpu_s", "peak_rss_kb"}`.
+//! `--drop-raw` empties each page's raw JSON body (`Page::raw`) as soon as the page arrives,
+//! keeping only its Arrow batch: it shows how much memory the raw bodies cost.
+//! Prints one JSON line per timed walk: `{"seconds", "rows", "batches", "cpu_s", "peak_rss_kb",
+//! "rss_kb"}` (peak and current resident size of the process after the walk).
 
 use std::time::Instant;
 
-use ax_core::api::tasks::{list_all, ListTasksParams};
+use ax_core::api::tasks::{list_pages, ListTasksParams};
 use ax_core::{Client, Config, ConfigInput};
+use futures::TryStreamExt;
 
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter()
@@ -76,7 +80,17 @@ async fn main() {
             ..Default::default()
         };
         let (c0, t) = (cpu_s(), Instant::now());
-        let pages = list_all(&client, params).await.unwrap_or_else(|e| {
+        let drop_raw = args.iter().any(|a| a == "--drop-raw");
+        let pages: Result<Vec<_>, _> = list_pages(&client, params)
+            .map_ok(|mut page| {
+                if drop_raw {
+                    page.raw = Default::default();
+                }
+                page
+            })
+            .try_collect()
+            .await;
+        let pages = pages.unwrap_or_else(|e| {
             eprintln!("list_all failed: {e}");
             std::process::exit(1)
         });
@@ -85,9 +99,10 @@ async fn main() {
         let rows: usize = pages.iter().map(|p| p.batch.num_rows()).sum();
         if i >= warmup {
             println!(
-                "{{\"seconds\":{secs},\"rows\":{rows},\"batches\":{},\"cpu_s\":{cpu},\"peak_rss_kb\":{}}}",
+                "{{\"seconds\":{secs},\"rows\":{rows},\"batches\":{},\"cpu_s\":{cpu},\"peak_rss_kb\":{},\"rss_kb\":{}}}",
                 pages.len(),
-                proc_kb("VmHWM:")
+                proc_kb("VmHWM:"),
+                proc_kb("VmRSS:")
             );
         }
     }

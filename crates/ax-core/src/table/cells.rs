@@ -7,23 +7,32 @@ use arrow_array::builder::{ListBuilder, MapBuilder, MapFieldNames, StringBuilder
 use arrow_schema::{DataType, Field, Fields};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::Utf8Cell;
+use super::{Src, Utf8Cell};
 
 /// Appends a (non-null) enum string, normalized by `normalize` when it recognizes the value
 /// (e.g. `pending` → `PENDING`); unrecognized values are kept as sent.
-pub struct EnumCell<'a> {
+pub struct EnumCell<'a, 'de> {
     pub builder: &'a mut StringBuilder,
     pub normalize: fn(&str) -> Option<&'static str>,
+    pub src: Src<'de>,
 }
 
-impl<'de> DeserializeSeed<'de> for EnumCell<'_> {
+impl<'de> DeserializeSeed<'de> for EnumCell<'_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        if self.src.is_fast() {
+            let (builder, normalize) = (self.builder, self.normalize);
+            return self.src.read(de, |v| {
+                let v = v.ok_or("null")?;
+                builder.append_value(normalize(v).unwrap_or(v));
+                Ok(())
+            });
+        }
         de.deserialize_str(self)
     }
 }
 
-impl Visitor<'_> for EnumCell<'_> {
+impl Visitor<'_> for EnumCell<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an enum string")
@@ -56,18 +65,19 @@ impl<'de> DeserializeSeed<'de> for JsonTextCell<'_> {
 }
 
 /// Appends a JSON array of strings as one list entry; `null` is an empty list.
-pub struct StringListCell<'a> {
+pub struct StringListCell<'a, 'de> {
     pub builder: &'a mut ListBuilder<StringBuilder>,
+    pub src: Src<'de>,
 }
 
-impl<'de> DeserializeSeed<'de> for StringListCell<'_> {
+impl<'de> DeserializeSeed<'de> for StringListCell<'_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
         de.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for StringListCell<'_> {
+impl<'de> Visitor<'de> for StringListCell<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of strings")
@@ -77,6 +87,7 @@ impl<'de> Visitor<'de> for StringListCell<'_> {
             .next_element_seed(Utf8Cell {
                 builder: self.builder.values(),
                 nullable: false,
+                src: self.src,
             })?
             .is_some()
         {}
@@ -119,18 +130,19 @@ pub fn string_map_type() -> DataType {
 }
 
 /// Appends a JSON object of strings as one map entry; `null` is a null map.
-pub struct StringMapCell<'a> {
+pub struct StringMapCell<'a, 'de> {
     pub builder: &'a mut MapBuilder<StringBuilder, StringBuilder>,
+    pub src: Src<'de>,
 }
 
-impl<'de> DeserializeSeed<'de> for StringMapCell<'_> {
+impl<'de> DeserializeSeed<'de> for StringMapCell<'_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
         de.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for StringMapCell<'_> {
+impl<'de> Visitor<'de> for StringMapCell<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object of strings or null")
@@ -140,12 +152,14 @@ impl<'de> Visitor<'de> for StringMapCell<'_> {
             .next_key_seed(Utf8Cell {
                 builder: self.builder.keys(),
                 nullable: false,
+                src: self.src,
             })?
             .is_some()
         {
             map.next_value_seed(Utf8Cell {
                 builder: self.builder.values(),
                 nullable: true,
+                src: self.src,
             })?;
         }
         self.builder.append(true).map_err(de::Error::custom)

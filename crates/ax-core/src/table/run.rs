@@ -32,7 +32,7 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::cells::EnumCell;
-use super::{RowSink, Seen, TimestampCell, Utf8Cell};
+use super::{next_field, RowSink, Seen, Src, TimestampCell, Utf8Cell};
 use crate::model::TaskRunStatus;
 use crate::paginate::{Pagination, Resource};
 
@@ -147,9 +147,13 @@ impl Resource for TaskRunResource {
 /// Decodes a `GET /v2/tasks/{id}/runs` body into one batch plus pagination.
 pub fn decode_task_runs_page(body: &[u8]) -> Result<(RecordBatch, Pagination), String> {
     // Rough size guess: a run object is ~400 bytes of JSON.
-    let mut cols = TaskRunColumns::with_capacity((body.len() / 400).clamp(1, 1024));
-    let pagination = super::decode_envelope(body, "task_runs", &mut cols)?;
-    Ok((cols.finish()?, pagination))
+    let rows = (body.len() / 400).clamp(1, 1024);
+    super::decode_page(
+        body,
+        "task_runs",
+        || TaskRunColumns::with_capacity(rows),
+        TaskRunColumns::finish,
+    )
 }
 
 fn normalize_status(s: &str) -> Option<&'static str> {
@@ -214,23 +218,27 @@ const TIME_NAMES: [&str; 4] = [
 const COUNT_NAMES: [&str; 3] = ["num_successes", "num_errors", "num_skipped"];
 
 impl RowSink for TaskRunColumns {
-    fn append_row<'de, D: Deserializer<'de>>(&mut self, de: D) -> Result<(), D::Error> {
-        de.deserialize_map(RunRowVisitor(self))
+    fn append_row<'de, D: Deserializer<'de>>(
+        &mut self,
+        de: D,
+        src: Src<'de>,
+    ) -> Result<(), D::Error> {
+        de.deserialize_map(RunRowVisitor(self, src))
     }
 }
 
-struct RunRowVisitor<'a>(&'a mut TaskRunColumns);
+struct RunRowVisitor<'a, 'de>(&'a mut TaskRunColumns, Src<'de>);
 
-impl<'de> Visitor<'de> for RunRowVisitor<'_> {
+impl<'de> Visitor<'de> for RunRowVisitor<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a task run object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let c = self.0;
+        let (c, src) = (self.0, self.1);
         let mut seen = Seen::default();
-        while let Some(field) = map.next_key::<RunField>()? {
+        while let Some(field) = next_field::<_, RunField>(&mut map, src)? {
             let (time, count) = match field {
                 RunField::RunStartedAt => (Some(0), None),
                 RunField::RunFinishedAt => (Some(1), None),
@@ -246,6 +254,7 @@ impl<'de> Visitor<'de> for RunRowVisitor<'_> {
                 map.next_value_seed(TimestampCell {
                     builder: &mut c.times[i],
                     nullable: true,
+                    src,
                 })?;
                 continue;
             }
@@ -278,6 +287,7 @@ impl<'de> Visitor<'de> for RunRowVisitor<'_> {
                     map.next_value_seed(EnumCell {
                         builder: &mut c.status,
                         normalize: normalize_status,
+                        src,
                     })?;
                     continue;
                 }
@@ -286,6 +296,7 @@ impl<'de> Visitor<'de> for RunRowVisitor<'_> {
                     map.next_value_seed(TimestampCell {
                         builder: &mut c.created_at,
                         nullable: false,
+                        src,
                     })?;
                     continue;
                 }
@@ -295,7 +306,11 @@ impl<'de> Visitor<'de> for RunRowVisitor<'_> {
                 }
             };
             seen.mark(bit, name)?;
-            map.next_value_seed(Utf8Cell { builder, nullable })?;
+            map.next_value_seed(Utf8Cell {
+                builder,
+                nullable,
+                src,
+            })?;
         }
         for (i, name) in [
             (ID, "id"),

@@ -24,7 +24,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::{BoolCell, RowSink, Seen, TimestampCell, Utf8Cell};
+use super::{next_field, BoolCell, RowSink, Seen, Src, TimestampCell, Utf8Cell};
 use crate::paginate::{Pagination, Resource};
 
 /// The fixed schema of a spaces table.
@@ -102,9 +102,13 @@ impl Resource for SpaceResource {
 /// Decodes a `GET /v2/spaces` body into one batch plus pagination.
 pub fn decode_spaces_page(body: &[u8]) -> Result<(RecordBatch, Pagination), String> {
     // Rough size guess: a space object is ~200 bytes of JSON.
-    let mut cols = SpaceColumns::with_capacity((body.len() / 200).clamp(1, 1024));
-    let pagination = super::decode_envelope(body, "spaces", &mut cols)?;
-    Ok((cols.finish()?, pagination))
+    let rows = (body.len() / 200).clamp(1, 1024);
+    super::decode_page(
+        body,
+        "spaces",
+        || SpaceColumns::with_capacity(rows),
+        SpaceColumns::finish,
+    )
 }
 
 #[derive(Deserialize)]
@@ -131,29 +135,34 @@ const ORGANIZATION_ID: usize = 4;
 const IS_PRIVATE: usize = 5;
 
 impl RowSink for SpaceColumns {
-    fn append_row<'de, D: Deserializer<'de>>(&mut self, de: D) -> Result<(), D::Error> {
-        de.deserialize_map(SpaceRowVisitor(self))
+    fn append_row<'de, D: Deserializer<'de>>(
+        &mut self,
+        de: D,
+        src: Src<'de>,
+    ) -> Result<(), D::Error> {
+        de.deserialize_map(SpaceRowVisitor(self, src))
     }
 }
 
-struct SpaceRowVisitor<'a>(&'a mut SpaceColumns);
+struct SpaceRowVisitor<'a, 'de>(&'a mut SpaceColumns, Src<'de>);
 
-impl<'de> Visitor<'de> for SpaceRowVisitor<'_> {
+impl<'de> Visitor<'de> for SpaceRowVisitor<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a space object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let c = self.0;
+        let (c, src) = (self.0, self.1);
         let mut seen = Seen::default();
-        while let Some(field) = map.next_key::<SpaceField>()? {
+        while let Some(field) = next_field::<_, SpaceField>(&mut map, src)? {
             match field {
                 SpaceField::Id => {
                     seen.mark(ID, "id")?;
                     map.next_value_seed(Utf8Cell {
                         builder: &mut c.id,
                         nullable: false,
+                        src,
                     })?;
                 }
                 SpaceField::Name => {
@@ -161,6 +170,7 @@ impl<'de> Visitor<'de> for SpaceRowVisitor<'_> {
                     map.next_value_seed(Utf8Cell {
                         builder: &mut c.name,
                         nullable: false,
+                        src,
                     })?;
                 }
                 SpaceField::Description => {
@@ -168,6 +178,7 @@ impl<'de> Visitor<'de> for SpaceRowVisitor<'_> {
                     map.next_value_seed(Utf8Cell {
                         builder: &mut c.description,
                         nullable: true,
+                        src,
                     })?;
                 }
                 SpaceField::CreatedAt => {
@@ -175,6 +186,7 @@ impl<'de> Visitor<'de> for SpaceRowVisitor<'_> {
                     map.next_value_seed(TimestampCell {
                         builder: &mut c.created_at,
                         nullable: false,
+                        src,
                     })?;
                 }
                 SpaceField::OrganizationId => {
@@ -182,6 +194,7 @@ impl<'de> Visitor<'de> for SpaceRowVisitor<'_> {
                     map.next_value_seed(Utf8Cell {
                         builder: &mut c.organization_id,
                         nullable: true,
+                        src,
                     })?;
                 }
                 SpaceField::IsPrivate => {

@@ -51,7 +51,7 @@ use serde::Deserialize;
 use super::cells::{
     string_map_builder, string_map_type, EnumCell, JsonTextCell, StringListCell, StringMapCell,
 };
-use super::{RowSink, Seen, TimestampCell, Utf8Cell};
+use super::{next_field, RowSink, Seen, Src, TimestampCell, Utf8Cell};
 use crate::model::TaskType;
 use crate::paginate::{Pagination, Resource};
 
@@ -244,9 +244,13 @@ impl Resource for TaskResource {
 /// Decodes a `GET /v2/tasks` body into one batch plus pagination.
 pub fn decode_tasks_page(body: &[u8]) -> Result<(RecordBatch, Pagination), String> {
     // Rough size guess: a task object is ~600 bytes of JSON.
-    let mut cols = TaskColumns::with_capacity((body.len() / 600).clamp(1, 1024));
-    let pagination = super::decode_envelope(body, "tasks", &mut cols)?;
-    Ok((cols.finish()?, pagination))
+    let rows = (body.len() / 600).clamp(1, 1024);
+    super::decode_page(
+        body,
+        "tasks",
+        || TaskColumns::with_capacity(rows),
+        TaskColumns::finish,
+    )
 }
 
 fn normalize_task_type(s: &str) -> Option<&'static str> {
@@ -308,54 +312,75 @@ const UPDATED_AT: usize = 13;
 const CREATED_BY: usize = 14;
 
 impl RowSink for TaskColumns {
-    fn append_row<'de, D: Deserializer<'de>>(&mut self, de: D) -> Result<(), D::Error> {
-        de.deserialize_map(TaskRowVisitor(self))
+    fn append_row<'de, D: Deserializer<'de>>(
+        &mut self,
+        de: D,
+        src: Src<'de>,
+    ) -> Result<(), D::Error> {
+        de.deserialize_map(TaskRowVisitor(self, src))
     }
 }
 
-struct TaskRowVisitor<'a>(&'a mut TaskColumns);
+struct TaskRowVisitor<'a, 'de>(&'a mut TaskColumns, Src<'de>);
 
-fn utf8(builder: &mut StringBuilder, nullable: bool) -> Utf8Cell<'_> {
-    Utf8Cell { builder, nullable }
+fn utf8<'a, 'de>(
+    builder: &'a mut StringBuilder,
+    nullable: bool,
+    src: Src<'de>,
+) -> Utf8Cell<'a, 'de> {
+    Utf8Cell {
+        builder,
+        nullable,
+        src,
+    }
 }
 
-fn ts(builder: &mut TimestampMicrosecondBuilder, nullable: bool) -> TimestampCell<'_> {
-    TimestampCell { builder, nullable }
+fn ts<'a, 'de>(
+    builder: &'a mut TimestampMicrosecondBuilder,
+    nullable: bool,
+    src: Src<'de>,
+) -> TimestampCell<'a, 'de> {
+    TimestampCell {
+        builder,
+        nullable,
+        src,
+    }
 }
 
-impl<'de> Visitor<'de> for TaskRowVisitor<'_> {
+impl<'de> Visitor<'de> for TaskRowVisitor<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a task object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let c = self.0;
+        let (c, src) = (self.0, self.1);
         let mut seen = Seen::default();
-        while let Some(field) = map.next_key::<TaskField>()? {
+        while let Some(field) = next_field::<_, TaskField>(&mut map, src)? {
             match field {
                 TaskField::Id => {
                     seen.mark(ID, "id")?;
-                    map.next_value_seed(utf8(&mut c.id, false))?;
+                    map.next_value_seed(utf8(&mut c.id, false, src))?;
                 }
                 TaskField::Name => {
                     seen.mark(NAME, "name")?;
-                    map.next_value_seed(utf8(&mut c.name, false))?;
+                    map.next_value_seed(utf8(&mut c.name, false, src))?;
                 }
                 TaskField::Type => {
                     seen.mark(TYPE, "type")?;
                     map.next_value_seed(EnumCell {
                         builder: &mut c.task_type,
                         normalize: normalize_task_type,
+                        src,
                     })?;
                 }
                 TaskField::ProjectId => {
                     seen.mark(PROJECT_ID, "project_id")?;
-                    map.next_value_seed(utf8(&mut c.project_id, true))?;
+                    map.next_value_seed(utf8(&mut c.project_id, true, src))?;
                 }
                 TaskField::DatasetId => {
                     seen.mark(DATASET_ID, "dataset_id")?;
-                    map.next_value_seed(utf8(&mut c.dataset_id, true))?;
+                    map.next_value_seed(utf8(&mut c.dataset_id, true, src))?;
                 }
                 TaskField::SamplingRate => {
                     seen.mark(SAMPLING_RATE, "sampling_rate")?;
@@ -369,17 +394,18 @@ impl<'de> Visitor<'de> for TaskRowVisitor<'_> {
                 }
                 TaskField::QueryFilter => {
                     seen.mark(QUERY_FILTER, "query_filter")?;
-                    map.next_value_seed(utf8(&mut c.query_filter, true))?;
+                    map.next_value_seed(utf8(&mut c.query_filter, true, src))?;
                 }
                 TaskField::Evaluators => {
                     seen.mark(EVALUATORS, "evaluators")?;
-                    map.next_value_seed(EvaluatorsCell(&mut c.evaluators))?;
+                    map.next_value_seed(EvaluatorsCell(&mut c.evaluators, src))?;
                     c.evaluators.close_row().map_err(de::Error::custom)?;
                 }
                 TaskField::ExperimentIds => {
                     seen.mark(EXPERIMENT_IDS, "experiment_ids")?;
                     map.next_value_seed(StringListCell {
                         builder: &mut c.experiment_ids,
+                        src,
                     })?;
                 }
                 TaskField::RunConfiguration => {
@@ -390,19 +416,19 @@ impl<'de> Visitor<'de> for TaskRowVisitor<'_> {
                 }
                 TaskField::LastRunAt => {
                     seen.mark(LAST_RUN_AT, "last_run_at")?;
-                    map.next_value_seed(ts(&mut c.last_run_at, true))?;
+                    map.next_value_seed(ts(&mut c.last_run_at, true, src))?;
                 }
                 TaskField::CreatedAt => {
                     seen.mark(CREATED_AT, "created_at")?;
-                    map.next_value_seed(ts(&mut c.created_at, false))?;
+                    map.next_value_seed(ts(&mut c.created_at, false, src))?;
                 }
                 TaskField::UpdatedAt => {
                     seen.mark(UPDATED_AT, "updated_at")?;
-                    map.next_value_seed(ts(&mut c.updated_at, false))?;
+                    map.next_value_seed(ts(&mut c.updated_at, false, src))?;
                 }
                 TaskField::CreatedByUserId => {
                     seen.mark(CREATED_BY, "created_by_user_id")?;
-                    map.next_value_seed(utf8(&mut c.created_by_user_id, true))?;
+                    map.next_value_seed(utf8(&mut c.created_by_user_id, true, src))?;
                 }
                 TaskField::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -451,22 +477,25 @@ impl<'de> Visitor<'de> for TaskRowVisitor<'_> {
 }
 
 /// The `evaluators` array of one task (`null` → no items).
-struct EvaluatorsCell<'a>(&'a mut EvaluatorColumns);
+struct EvaluatorsCell<'a, 'de>(&'a mut EvaluatorColumns, Src<'de>);
 
-impl<'de> DeserializeSeed<'de> for EvaluatorsCell<'_> {
+impl<'de> DeserializeSeed<'de> for EvaluatorsCell<'_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
         de.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for EvaluatorsCell<'_> {
+impl<'de> Visitor<'de> for EvaluatorsCell<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of evaluators")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(EvaluatorRow(&mut *self.0))?.is_some() {}
+        while seq
+            .next_element_seed(EvaluatorRow(&mut *self.0, self.1))?
+            .is_some()
+        {}
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -494,46 +523,47 @@ enum EvaluatorField {
     Other,
 }
 
-struct EvaluatorRow<'a>(&'a mut EvaluatorColumns);
+struct EvaluatorRow<'a, 'de>(&'a mut EvaluatorColumns, Src<'de>);
 
-impl<'de> DeserializeSeed<'de> for EvaluatorRow<'_> {
+impl<'de> DeserializeSeed<'de> for EvaluatorRow<'_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
         de.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for EvaluatorRow<'_> {
+impl<'de> Visitor<'de> for EvaluatorRow<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an evaluator object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let c = self.0;
+        let (c, src) = (self.0, self.1);
         let mut seen = Seen::default();
-        while let Some(field) = map.next_key::<EvaluatorField>()? {
+        while let Some(field) = next_field::<_, EvaluatorField>(&mut map, src)? {
             match field {
                 EvaluatorField::EvaluatorId => {
                     seen.mark(0, "evaluator_id")?;
-                    map.next_value_seed(utf8(&mut c.id, false))?;
+                    map.next_value_seed(utf8(&mut c.id, false, src))?;
                 }
                 EvaluatorField::EvaluatorName => {
                     seen.mark(1, "evaluator_name")?;
-                    map.next_value_seed(utf8(&mut c.name, true))?;
+                    map.next_value_seed(utf8(&mut c.name, true, src))?;
                 }
                 EvaluatorField::QueryFilter => {
                     seen.mark(2, "query_filter")?;
-                    map.next_value_seed(utf8(&mut c.query_filter, true))?;
+                    map.next_value_seed(utf8(&mut c.query_filter, true, src))?;
                 }
                 EvaluatorField::ColumnMappings => {
                     seen.mark(3, "column_mappings")?;
                     map.next_value_seed(StringMapCell {
                         builder: &mut c.column_mappings,
+                        src,
                     })?;
                 }
                 EvaluatorField::EvaluatorVersionId => {
                     seen.mark(4, "evaluator_version_id")?;
-                    map.next_value_seed(utf8(&mut c.version_id, true))?;
+                    map.next_value_seed(utf8(&mut c.version_id, true, src))?;
                 }
                 EvaluatorField::Other => {
                     map.next_value::<IgnoredAny>()?;
