@@ -165,6 +165,11 @@ class Bench:
         cases = (
             ("20,000 tasks -> pandas", "list-tasks", ["--space", self.space_tasks]),
             ("20,000 runs of one task -> pandas", "list-runs", ["--task", self.run_task]),
+            (
+                "20,000 tasks -> pandas, ours with to_pandas(arrow_dtypes=True)",
+                "list-tasks",
+                ["--space", self.space_tasks, "--arrow-dtypes"],
+            ),
         )
         for case, cmd, extra in cases:
             res: dict[str, list[dict]] = {"ours": [], "peer": []}

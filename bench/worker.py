@@ -70,14 +70,14 @@ def ours_client():  # type: ignore[no-untyped-def]
     return arize_ax.Client(api_key=os.environ["ARIZE_API_KEY"], base_url=base_url())
 
 
-def ours_list_tasks(space: str) -> None:
+def ours_list_tasks(space: str, arrow_dtypes: bool = False) -> None:
     import pandas  # noqa: F401  (imported before timing, as on the peer side)
 
     client = ours_client()
     client.tasks.list(space=space, limit=1)
     base = rss_kb()
     t0 = time.perf_counter()
-    df = client.tasks.list_all(space=space, limit=100).to_pandas()
+    df = client.tasks.list_all(space=space, limit=100).to_pandas(arrow_dtypes=arrow_dtypes)
     dt = time.perf_counter() - t0
     emit(
         seconds=dt, rows=len(df), cols=len(df.columns), base_rss_kb=base, peak_rss_kb=peak_rss_kb()
@@ -206,10 +206,14 @@ def main() -> None:
     p.add_argument("--task")
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--poll", type=float, default=0.5)
+    p.add_argument("--arrow-dtypes", action="store_true", help="ours: to_pandas(arrow_dtypes=True)")
     a = p.parse_args()
     ours = a.side == "ours"
     if a.command == "list-tasks":
-        (ours_list_tasks if ours else peer_list_tasks)(a.space)
+        if ours:
+            ours_list_tasks(a.space, a.arrow_dtypes)
+        else:
+            peer_list_tasks(a.space)
     elif a.command == "list-runs":
         (ours_list_runs if ours else peer_list_runs)(a.task)
     elif a.command == "arrow":

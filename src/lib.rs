@@ -4,6 +4,12 @@
 
 use pyo3::prelude::*;
 
+/// Rust allocations of the extension (decoded pages, Arrow buffers, the HTTP stack) go to
+/// jemalloc on Linux; Python's own objects are unaffected.
+#[cfg(all(target_os = "linux", not(target_env = "musl")))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 mod call;
 mod cli;
 mod client;

@@ -16,6 +16,10 @@ use ax_core::api::tasks::{list_pages, ListTasksParams};
 use ax_core::{Client, Config, ConfigInput};
 use futures::TryStreamExt;
 
+#[cfg(feature = "jemalloc")]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter()
         .position(|a| a == name)
