@@ -48,13 +48,23 @@ def test_export_is_zero_copy(client: Client) -> None:
     ]
 
 
-def test_many_pages_become_batches(client: Client, org_id: str) -> None:
+def test_many_pages_become_one_batch(client: Client, org_id: str) -> None:
     for i in range(9):
         client.spaces.create(name=f"arrow-{i}", organization_id=org_id)
-    page = client.spaces.list_all(name="arrow-", limit=4)
+    page = client.spaces.list_all(name="arrow-", limit=4)  # three pages: 4, 4, 1
     reader = pa.RecordBatchReader.from_stream(page)
-    sizes = [b.num_rows for b in reader]
-    assert sizes == [4, 4, 1]
+    batches = list(reader)
+    assert [b.num_rows for b in batches] == [9]
+    assert batches[0].column("name").to_pylist() == [f"arrow-{i}" for i in range(9)]
+    # Items are still built per page, in the same order as the rows.
+    assert [s.name for s in page] == [f"arrow-{i}" for i in range(9)]
+    assert len(page) == 9
+
+
+def test_empty_listing_streams_its_schema(client: Client) -> None:
+    page = client.spaces.list_all(name="no-such-space-anywhere")
+    table = page.to_arrow()
+    assert table.num_rows == 0 and table.schema.names == SPACE_SCHEMA.names
 
 
 def test_pandas(client: Client) -> None:

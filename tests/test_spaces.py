@@ -124,7 +124,8 @@ def test_pagination_over_many_pages(client: Client, org_id: str) -> None:
 
     everything = client.spaces.list_all(name="bulk-", limit=4)
     assert len(everything) == 23
-    assert everything.num_batches == 6
+    assert everything.num_pages == 6
+    assert everything.num_batches == 1
     assert [s.id for s in everything] == seen  # same server order, nothing lost or repeated
     assert everything.has_more is False and everything.next_cursor is None
 

@@ -89,7 +89,10 @@ class Page(Generic[_T]):
     def pagination(self) -> Pagination: ...
     @property
     def num_batches(self) -> int:
-        """Number of record batches (one per page fetched)."""
+        """Number of Arrow record batches exported: 1 (``list_all`` merges its pages)."""
+    @property
+    def num_pages(self) -> int:
+        """Number of pages fetched from the server for this result."""
     @property
     def spaces(self) -> list[_T]:
         """The items, under the official SDK's attribute name (space listings only)."""
