@@ -402,3 +402,17 @@ def test_ctrl_c_is_prompt_and_client_stays_usable(
     assert statistics.median(lags) < 0.2
     assert max(lags) < 1.0
     assert Counter(type(x) for x in lags) == Counter({float: 9})
+
+
+def test_name_resolution_never_trusts_a_partial_scan(emu: EmulatorServer, org_id: str) -> None:
+    c = fast_client(emu)
+    # 101 spaces whose names contain "scan", then "scan" itself: the exact match is on the
+    # second page of GET /v2/spaces?name=scan.
+    for i in range(101):
+        c.spaces.create(name=f"scan-{i:03d}", organization_id=org_id)
+    target = c.spaces.create(name="scan", organization_id=org_id)
+    assert c.spaces.get(space="scan").id == target.id
+    emu.add_fault(method="GET", path="/v2/spaces", action="stall_cursor", unlimited=True)
+    fresh = fast_client(emu)  # no cached resolution
+    with pytest.raises(E.PaginationError):
+        fresh.spaces.get(space="scan")

@@ -120,3 +120,42 @@ async fn has_more_without_a_cursor_is_an_error_after_the_page() {
         Err(Error::MissingCursor { .. })
     ));
 }
+
+/// Name resolution and the user lookup scan every page; a page that says more follow but
+/// gives no cursor must fail, not end the scan (a later page could hold the match or make
+/// the name ambiguous).
+#[tokio::test]
+async fn name_scans_fail_on_has_more_without_a_cursor() {
+    let server = ScriptedServer::start(|_, _| json_response(200, &page(1, true, None))).await;
+    let c = client(&server.url);
+    match crate::resolve::resolve_space(&c, "some space").await {
+        Err(Error::MissingCursor { url }) => assert!(url.ends_with("/v2/spaces"), "{url}"),
+        other => panic!("expected MissingCursor, got {other:?}"),
+    }
+    assert_eq!(server.count(), 1);
+
+    let users = ScriptedServer::start(|_, _| {
+        json_response(200, r#"{"users": [], "pagination": {"has_more": true}}"#)
+    })
+    .await;
+    match crate::api::lookups::find_user_by_email(&client(&users.url), "a@b.c").await {
+        Err(Error::MissingCursor { url }) => assert!(url.ends_with("/v2/users"), "{url}"),
+        other => panic!("expected MissingCursor, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn user_lookup_fails_on_a_repeated_cursor() {
+    let server = ScriptedServer::start(|_, _| {
+        json_response(
+            200,
+            r#"{"users": [], "pagination": {"has_more": true, "next_cursor": "same"}}"#,
+        )
+    })
+    .await;
+    match crate::api::lookups::find_user_by_email(&client(&server.url), "a@b.c").await {
+        Err(Error::RepeatedCursor { cursor, .. }) => assert_eq!(cursor, "same"),
+        other => panic!("expected RepeatedCursor, got {other:?}"),
+    }
+    assert_eq!(server.count(), 2);
+}

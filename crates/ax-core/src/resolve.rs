@@ -241,7 +241,13 @@ pub async fn resolve(
                 }
                 cursor = Some(next);
             }
-            _ => break,
+            // A partial scan could miss a match or an ambiguity: never stop silently.
+            (true, None) => {
+                return Err(Error::MissingCursor {
+                    url: format!("{}{}", client.base_url(), lookup.path),
+                })
+            }
+            (false, _) => break,
         }
     }
     match matches.len() {

@@ -93,6 +93,7 @@ pub async fn get_user(c: &Client, user_id: &str) -> Result<User> {
 pub async fn find_user_by_email(c: &Client, email: &str) -> Result<User> {
     let email = required("email", email, 255)?;
     let mut cur: Option<String> = None;
+    let mut seen = std::collections::HashSet::new();
     let mut candidates = Vec::new();
     loop {
         let page = list_users(
@@ -113,8 +114,21 @@ pub async fn find_user_by_email(c: &Client, email: &str) -> Result<User> {
             }
         }
         match (page.has_more, page.next_cursor) {
-            (true, Some(next)) if cur.as_deref() != Some(next.as_str()) => cur = Some(next),
-            _ => break,
+            (true, Some(next)) => {
+                if !seen.insert(next.clone()) {
+                    return Err(Error::RepeatedCursor {
+                        cursor: next,
+                        url: format!("{}/v2/users", c.base_url()),
+                    });
+                }
+                cur = Some(next);
+            }
+            (true, None) => {
+                return Err(Error::MissingCursor {
+                    url: format!("{}/v2/users", c.base_url()),
+                })
+            }
+            (false, _) => break,
         }
     }
     Err(Error::NameNotFound {
