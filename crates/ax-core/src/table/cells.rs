@@ -84,11 +84,7 @@ impl<'de> Visitor<'de> for StringListCell<'_, 'de> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq
-            .next_element_seed(Utf8Cell {
-                builder: self.builder.values(),
-                nullable: false,
-                src: self.src,
-            })?
+            .next_element_seed(Utf8Cell::new(self.builder.values(), false, self.src))?
             .is_some()
         {}
         self.builder.append(true);
@@ -149,18 +145,10 @@ impl<'de> Visitor<'de> for StringMapCell<'_, 'de> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while map
-            .next_key_seed(Utf8Cell {
-                builder: self.builder.keys(),
-                nullable: false,
-                src: self.src,
-            })?
+            .next_key_seed(Utf8Cell::new(self.builder.keys(), false, self.src))?
             .is_some()
         {
-            map.next_value_seed(Utf8Cell {
-                builder: self.builder.values(),
-                nullable: true,
-                src: self.src,
-            })?;
+            map.next_value_seed(Utf8Cell::new(self.builder.values(), true, self.src))?;
         }
         self.builder.append(true).map_err(de::Error::custom)
     }

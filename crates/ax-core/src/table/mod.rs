@@ -569,6 +569,16 @@ pub struct Utf8Cell<'a, 'de> {
     pub src: Src<'de>,
 }
 
+impl<'a, 'de> Utf8Cell<'a, 'de> {
+    pub fn new(builder: &'a mut StringBuilder, nullable: bool, src: Src<'de>) -> Self {
+        Utf8Cell {
+            builder,
+            nullable,
+            src,
+        }
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for Utf8Cell<'_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
@@ -617,6 +627,20 @@ pub struct TimestampCell<'a, 'de> {
     pub builder: &'a mut TimestampMicrosecondBuilder,
     pub nullable: bool,
     pub src: Src<'de>,
+}
+
+impl<'a, 'de> TimestampCell<'a, 'de> {
+    pub fn new(
+        builder: &'a mut TimestampMicrosecondBuilder,
+        nullable: bool,
+        src: Src<'de>,
+    ) -> Self {
+        TimestampCell {
+            builder,
+            nullable,
+            src,
+        }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for TimestampCell<'_, 'de> {

@@ -251,11 +251,7 @@ impl<'de> Visitor<'de> for RunRowVisitor<'_, 'de> {
             };
             if let Some(i) = time {
                 seen.mark(TIMES + i, TIME_NAMES[i])?;
-                map.next_value_seed(TimestampCell {
-                    builder: &mut c.times[i],
-                    nullable: true,
-                    src,
-                })?;
+                map.next_value_seed(TimestampCell::new(&mut c.times[i], true, src))?;
                 continue;
             }
             if let Some(i) = count {
@@ -293,11 +289,7 @@ impl<'de> Visitor<'de> for RunRowVisitor<'_, 'de> {
                 }
                 RunField::CreatedAt => {
                     seen.mark(CREATED_AT, "created_at")?;
-                    map.next_value_seed(TimestampCell {
-                        builder: &mut c.created_at,
-                        nullable: false,
-                        src,
-                    })?;
+                    map.next_value_seed(TimestampCell::new(&mut c.created_at, false, src))?;
                     continue;
                 }
                 _ => {

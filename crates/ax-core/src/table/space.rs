@@ -159,43 +159,23 @@ impl<'de> Visitor<'de> for SpaceRowVisitor<'_, 'de> {
             match field {
                 SpaceField::Id => {
                     seen.mark(ID, "id")?;
-                    map.next_value_seed(Utf8Cell {
-                        builder: &mut c.id,
-                        nullable: false,
-                        src,
-                    })?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.id, false, src))?;
                 }
                 SpaceField::Name => {
                     seen.mark(NAME, "name")?;
-                    map.next_value_seed(Utf8Cell {
-                        builder: &mut c.name,
-                        nullable: false,
-                        src,
-                    })?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.name, false, src))?;
                 }
                 SpaceField::Description => {
                     seen.mark(DESCRIPTION, "description")?;
-                    map.next_value_seed(Utf8Cell {
-                        builder: &mut c.description,
-                        nullable: true,
-                        src,
-                    })?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.description, true, src))?;
                 }
                 SpaceField::CreatedAt => {
                     seen.mark(CREATED_AT, "created_at")?;
-                    map.next_value_seed(TimestampCell {
-                        builder: &mut c.created_at,
-                        nullable: false,
-                        src,
-                    })?;
+                    map.next_value_seed(TimestampCell::new(&mut c.created_at, false, src))?;
                 }
                 SpaceField::OrganizationId => {
                     seen.mark(ORGANIZATION_ID, "organization_id")?;
-                    map.next_value_seed(Utf8Cell {
-                        builder: &mut c.organization_id,
-                        nullable: true,
-                        src,
-                    })?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.organization_id, true, src))?;
                 }
                 SpaceField::IsPrivate => {
                     seen.mark(IS_PRIVATE, "is_private")?;

@@ -323,30 +323,6 @@ impl RowSink for TaskColumns {
 
 struct TaskRowVisitor<'a, 'de>(&'a mut TaskColumns, Src<'de>);
 
-fn utf8<'a, 'de>(
-    builder: &'a mut StringBuilder,
-    nullable: bool,
-    src: Src<'de>,
-) -> Utf8Cell<'a, 'de> {
-    Utf8Cell {
-        builder,
-        nullable,
-        src,
-    }
-}
-
-fn ts<'a, 'de>(
-    builder: &'a mut TimestampMicrosecondBuilder,
-    nullable: bool,
-    src: Src<'de>,
-) -> TimestampCell<'a, 'de> {
-    TimestampCell {
-        builder,
-        nullable,
-        src,
-    }
-}
-
 impl<'de> Visitor<'de> for TaskRowVisitor<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -360,11 +336,11 @@ impl<'de> Visitor<'de> for TaskRowVisitor<'_, 'de> {
             match field {
                 TaskField::Id => {
                     seen.mark(ID, "id")?;
-                    map.next_value_seed(utf8(&mut c.id, false, src))?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.id, false, src))?;
                 }
                 TaskField::Name => {
                     seen.mark(NAME, "name")?;
-                    map.next_value_seed(utf8(&mut c.name, false, src))?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.name, false, src))?;
                 }
                 TaskField::Type => {
                     seen.mark(TYPE, "type")?;
@@ -376,11 +352,11 @@ impl<'de> Visitor<'de> for TaskRowVisitor<'_, 'de> {
                 }
                 TaskField::ProjectId => {
                     seen.mark(PROJECT_ID, "project_id")?;
-                    map.next_value_seed(utf8(&mut c.project_id, true, src))?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.project_id, true, src))?;
                 }
                 TaskField::DatasetId => {
                     seen.mark(DATASET_ID, "dataset_id")?;
-                    map.next_value_seed(utf8(&mut c.dataset_id, true, src))?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.dataset_id, true, src))?;
                 }
                 TaskField::SamplingRate => {
                     seen.mark(SAMPLING_RATE, "sampling_rate")?;
@@ -394,7 +370,7 @@ impl<'de> Visitor<'de> for TaskRowVisitor<'_, 'de> {
                 }
                 TaskField::QueryFilter => {
                     seen.mark(QUERY_FILTER, "query_filter")?;
-                    map.next_value_seed(utf8(&mut c.query_filter, true, src))?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.query_filter, true, src))?;
                 }
                 TaskField::Evaluators => {
                     seen.mark(EVALUATORS, "evaluators")?;
@@ -416,19 +392,19 @@ impl<'de> Visitor<'de> for TaskRowVisitor<'_, 'de> {
                 }
                 TaskField::LastRunAt => {
                     seen.mark(LAST_RUN_AT, "last_run_at")?;
-                    map.next_value_seed(ts(&mut c.last_run_at, true, src))?;
+                    map.next_value_seed(TimestampCell::new(&mut c.last_run_at, true, src))?;
                 }
                 TaskField::CreatedAt => {
                     seen.mark(CREATED_AT, "created_at")?;
-                    map.next_value_seed(ts(&mut c.created_at, false, src))?;
+                    map.next_value_seed(TimestampCell::new(&mut c.created_at, false, src))?;
                 }
                 TaskField::UpdatedAt => {
                     seen.mark(UPDATED_AT, "updated_at")?;
-                    map.next_value_seed(ts(&mut c.updated_at, false, src))?;
+                    map.next_value_seed(TimestampCell::new(&mut c.updated_at, false, src))?;
                 }
                 TaskField::CreatedByUserId => {
                     seen.mark(CREATED_BY, "created_by_user_id")?;
-                    map.next_value_seed(utf8(&mut c.created_by_user_id, true, src))?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.created_by_user_id, true, src))?;
                 }
                 TaskField::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -544,15 +520,15 @@ impl<'de> Visitor<'de> for EvaluatorRow<'_, 'de> {
             match field {
                 EvaluatorField::EvaluatorId => {
                     seen.mark(0, "evaluator_id")?;
-                    map.next_value_seed(utf8(&mut c.id, false, src))?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.id, false, src))?;
                 }
                 EvaluatorField::EvaluatorName => {
                     seen.mark(1, "evaluator_name")?;
-                    map.next_value_seed(utf8(&mut c.name, true, src))?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.name, true, src))?;
                 }
                 EvaluatorField::QueryFilter => {
                     seen.mark(2, "query_filter")?;
-                    map.next_value_seed(utf8(&mut c.query_filter, true, src))?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.query_filter, true, src))?;
                 }
                 EvaluatorField::ColumnMappings => {
                     seen.mark(3, "column_mappings")?;
@@ -563,7 +539,7 @@ impl<'de> Visitor<'de> for EvaluatorRow<'_, 'de> {
                 }
                 EvaluatorField::EvaluatorVersionId => {
                     seen.mark(4, "evaluator_version_id")?;
-                    map.next_value_seed(utf8(&mut c.version_id, true, src))?;
+                    map.next_value_seed(Utf8Cell::new(&mut c.version_id, true, src))?;
                 }
                 EvaluatorField::Other => {
                     map.next_value::<IgnoredAny>()?;
