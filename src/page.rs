@@ -7,7 +7,7 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, RecordBatch, StructArray};
 use arrow_schema::{Field, SchemaRef};
 use ax_core::paginate::Resource;
-use pyo3::exceptions::{PyAttributeError, PyImportError, PyIndexError, PyTypeError};
+use pyo3::exceptions::{PyAttributeError, PyImportError, PyIndexError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyCapsule, PyDict, PyList, PyType};
@@ -285,33 +285,34 @@ impl Page {
 
     /// The result as a `pandas.DataFrame` (needs the `pandas` extra).
     ///
-    /// By default this is `pyarrow.Table.to_pandas()`: NumPy/pandas dtypes, with the nested
-    /// columns (`evaluators`, `experiment_ids`) as Python objects, which is the slow part for
-    /// large task listings. `arrow_dtypes=True` gives `pandas.ArrowDtype` columns instead
-    /// (no per-cell Python objects; about a millisecond for 20,000 tasks). Other keyword
-    /// arguments go to `pyarrow.Table.to_pandas` as they are (`types_mapper`,
-    /// `maps_as_pydicts`, ...).
-    #[pyo3(signature = (*, arrow_dtypes = false, **kwargs))]
+    /// Flat columns get pyarrow's usual pandas dtypes; nested columns (`evaluators`,
+    /// `experiment_ids`) are `pandas.ArrowDtype` columns whose cells read as Python lists and
+    /// dicts, so no per-cell Python objects are built up front. `nested_objects=True` (or
+    /// `maps_as_pydicts=...`) gives NumPy object columns instead; `arrow_dtypes=True` makes
+    /// every column `pandas.ArrowDtype`. Other keyword arguments go to
+    /// `pyarrow.Table.to_pandas`; a `types_mapper` is consulted first.
+    #[pyo3(signature = (*, arrow_dtypes = false, nested_objects = false, **kwargs))]
     fn to_pandas<'py>(
         slf: &Bound<'py, Self>,
         arrow_dtypes: bool,
+        nested_objects: bool,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
-        let pd = import_optional(py, "pandas", "pandas")?;
+        import_optional(py, "pandas", "pandas")?;
         let options = match kwargs {
             Some(k) => k.copy()?,
             None => PyDict::new(py),
         };
-        if arrow_dtypes {
-            if options.contains("types_mapper")? {
-                return Err(PyTypeError::new_err(
-                    "to_pandas() takes either arrow_dtypes=True or types_mapper, not both",
-                ));
-            }
-            options.set_item("types_mapper", pd.getattr("ArrowDtype")?)?;
-        }
-        Self::to_arrow(slf)?.call_method("to_pandas", (), Some(&options))
+        let call = PyDict::new(py);
+        call.set_item("arrow_dtypes", arrow_dtypes)?;
+        call.set_item("nested_objects", nested_objects)?;
+        call.set_item("options", options)?;
+        py.import("arize_ax._frames")?.call_method(
+            "to_pandas",
+            (Self::to_arrow(slf)?,),
+            Some(&call),
+        )
     }
 
     /// The result as a `polars.DataFrame` (needs the `polars` extra).

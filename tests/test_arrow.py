@@ -127,17 +127,61 @@ def _task_listing(client: Client, kit: SpaceKit) -> Any:
     return client.tasks.list_all(space=kit.id)
 
 
-def test_pandas_default_nested_columns_are_python_objects(client: Client, kit: SpaceKit) -> None:
-    pytest.importorskip("pandas")
+def test_pandas_default_nested_columns_are_arrow_backed(client: Client, kit: SpaceKit) -> None:
+    pd = pytest.importorskip("pandas")
     page = _task_listing(client, kit)
+    table = page.to_arrow()
     df = page.to_pandas()
+    assert list(df.columns) == table.column_names
+    for field in table.schema:
+        arrow_backed = isinstance(df[field.name].dtype, pd.ArrowDtype)
+        assert arrow_backed == pa.types.is_nested(field.type), field.name
+    assert df["evaluators"].dtype.pyarrow_dtype == table.schema.field("evaluators").type
+    assert not isinstance(df["sampling_rate"].dtype, pd.ArrowDtype)
+    assert str(df["created_at"].dt.tz) == "UTC"
+    row = next(i for i, t in enumerate(page) if t.name == "arrow-dtypes")
+    # A cell reads as plain Python values, as the object conversion would give them.
+    evaluators = df["evaluators"].iloc[row]
+    assert isinstance(evaluators, list) and len(evaluators) == 1
+    assert evaluators[0]["evaluator_id"] == page[row].evaluators[0].evaluator_id
+    assert list(evaluators[0]["column_mappings"]) == [("input", "attributes.input.value")]
+    assert df["evaluators"].list.len().tolist() == [len(t.evaluators) for t in page]
+    assert df["experiment_ids"].iloc[row] == list(page[row].experiment_ids)
+
+
+def test_pandas_nested_objects(client: Client, kit: SpaceKit) -> None:
+    pd = pytest.importorskip("pandas")
+    page = _task_listing(client, kit)
+    df = page.to_pandas(nested_objects=True)
+    assert not any(isinstance(t, pd.ArrowDtype) for t in df.dtypes)
+    assert df["evaluators"].dtype == object
     row = next(i for i, t in enumerate(page) if t.name == "arrow-dtypes")
     evaluators = df["evaluators"].iloc[row]
-    assert len(evaluators) == 1
     assert evaluators[0]["evaluator_id"] == page[row].evaluators[0].evaluator_id
-    # Arrow maps become lists of (key, value) tuples, as in pyarrow.Table.to_pandas().
     assert list(evaluators[0]["column_mappings"]) == [("input", "attributes.input.value")]
-    assert str(df["created_at"].dt.tz) == "UTC"
+    # Same values as the default, cell by cell.
+    default = page.to_pandas()
+    for i in range(len(page)):
+        assert [dict(e) for e in df["evaluators"].iloc[i]] == default["evaluators"].iloc[i]
+
+
+def test_pandas_types_mapper_is_asked_first(client: Client, kit: SpaceKit) -> None:
+    pd = pytest.importorskip("pandas")
+    page = _task_listing(client, kit)
+    asked: list[object] = []
+
+    def mapper(arrow_type: object) -> object:
+        asked.append(arrow_type)
+        return pd.ArrowDtype(arrow_type) if arrow_type == pa.float64() else None
+
+    df = page.to_pandas(types_mapper=mapper)
+    assert pa.float64() in asked
+    assert df["sampling_rate"].dtype == pd.ArrowDtype(pa.float64())
+    assert isinstance(df["evaluators"].dtype, pd.ArrowDtype)  # the default still applies
+    assert not isinstance(df["name"].dtype, pd.ArrowDtype)
+    objects = page.to_pandas(types_mapper=mapper, nested_objects=True)
+    assert objects["evaluators"].dtype == object
+    assert objects["sampling_rate"].dtype == pd.ArrowDtype(pa.float64())
 
 
 def test_pandas_arrow_dtypes(client: Client, kit: SpaceKit) -> None:
@@ -153,8 +197,10 @@ def test_pandas_arrow_dtypes(client: Client, kit: SpaceKit) -> None:
     assert pa.Table.from_pandas(df, preserve_index=False).cast(table.schema).equals(table)
     same = page.to_pandas(types_mapper=pd.ArrowDtype)
     assert all(isinstance(t, pd.ArrowDtype) for t in same.dtypes)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="types_mapper"):
         page.to_pandas(arrow_dtypes=True, types_mapper=pd.ArrowDtype)
+    with pytest.raises(TypeError, match="nested_objects"):
+        page.to_pandas(arrow_dtypes=True, nested_objects=True)
 
 
 def test_pandas_passes_options_to_pyarrow(client: Client, kit: SpaceKit) -> None:

@@ -109,17 +109,23 @@ class Page(Generic[_T]):
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
     def to_arrow(self) -> Any:
         """A ``pyarrow.Table`` (zero-copy)."""
-    def to_pandas(self, *, arrow_dtypes: bool = False, **kwargs: Any) -> Any:
+    def to_pandas(
+        self, *, arrow_dtypes: bool = False, nested_objects: bool = False, **kwargs: Any
+    ) -> Any:
         """A ``pandas.DataFrame``; needs ``pip install "arize-ax[pandas]"``.
 
-        By default this is ``pyarrow.Table.to_pandas()``: NumPy/pandas dtypes; timestamps
-        are ``datetime64[us, UTC]``; list columns (``evaluators``, ``experiment_ids``) hold
-        NumPy object arrays of Python values, with ``column_mappings`` as a list of
-        ``(key, value)`` tuples. Building those Python objects is the slow part of large
-        task listings. ``arrow_dtypes=True`` gives ``pandas.ArrowDtype`` columns instead,
-        with no per-cell Python objects (much faster, nested values stay Arrow). Any other
-        keyword argument is passed to ``pyarrow.Table.to_pandas`` (``types_mapper``,
-        ``maps_as_pydicts``, ...); ``arrow_dtypes=True`` and ``types_mapper`` are exclusive.
+        Flat columns get pyarrow's usual pandas dtypes (timestamps ``datetime64[us, UTC]``,
+        strings as pandas' default string dtype). Nested columns (``evaluators``,
+        ``experiment_ids``) are ``pandas.ArrowDtype`` columns: a cell reads as a Python list
+        of dicts (``column_mappings`` as ``(key, value)`` tuples), but no Python objects are
+        built for the whole column up front, which is what makes large listings slow.
+
+        ``nested_objects=True`` gives NumPy object columns of Python values instead (as
+        ``pyarrow.Table.to_pandas()`` does; also implied by ``maps_as_pydicts=...``).
+        ``arrow_dtypes=True`` makes every column ``pandas.ArrowDtype``. Any other keyword
+        argument is passed to ``pyarrow.Table.to_pandas``; a ``types_mapper`` is asked
+        first and the rules above apply where it returns ``None``. ``arrow_dtypes=True``
+        excludes ``types_mapper`` and ``nested_objects``.
         """
     def to_polars(self) -> Any:
         """A ``polars.DataFrame``; needs ``pip install "arize-ax[polars]"``."""
