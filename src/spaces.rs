@@ -9,7 +9,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::call::{none, object, run, Mode};
+use crate::call::{none, object, run, run_walk, Mode};
 use crate::errors::validation;
 use crate::models::{Space, SpaceMembership};
 use crate::page::{BindResource, Page};
@@ -171,11 +171,11 @@ macro_rules! spaces_client {
                     limit: Some(limit),
                     cursor: None,
                 };
-                let core = self.core.clone();
-                run(
+                run_walk(
                     py,
                     $mode,
-                    async move { spaces::list_all(&core, params).await },
+                    &self.core,
+                    |core| async move { spaces::list_all(&core, params).await },
                     pages_to_py,
                 )
             }

@@ -15,7 +15,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::call::{none, object, run, Mode};
+use crate::call::{none, object, run, run_walk, Mode};
 use crate::convert;
 use crate::errors::validation;
 use crate::page::{BindResource, Page};
@@ -193,8 +193,7 @@ macro_rules! tasks_client {
             ) -> PyResult<Py<PyAny>> {
                 warn::beta(py, "tasks.list")?;
                 let p = ListTasksParams { space, name, project, dataset, task_type, limit: Some(limit), cursor: None };
-                let core = self.core.clone();
-                run(py, $mode, async move { tasks::list_all(&core, p).await }, task_pages)
+                run_walk(py, $mode, &self.core, |core| async move { tasks::list_all(&core, p).await }, task_pages)
             }
 
             /// A task by ID, or by name with `space`.
@@ -409,8 +408,7 @@ macro_rules! tasks_client {
             ) -> PyResult<Py<PyAny>> {
                 warn::beta(py, "tasks.list_runs")?;
                 let p = ListRunsParams { status, limit: Some(limit), cursor: None };
-                let core = self.core.clone();
-                run(py, $mode, async move { runs::list_runs_all(&core, &task, space.as_deref(), p).await }, run_pages)
+                run_walk(py, $mode, &self.core, |core| async move { runs::list_runs_all(&core, &task, space.as_deref(), p).await }, run_pages)
             }
 
             /// A run by ID (the polling endpoint).

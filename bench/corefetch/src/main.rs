@@ -54,7 +54,8 @@ fn cpu_s() -> f64 {
     ns as f64 / 1e9
 }
 
-#[tokio::main]
+// A current-thread runtime, as the package's blocking `list_all` uses (src/runtime.rs `walk`).
+#[tokio::main(flavor = "current_thread")]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let need = |n: &str| {

@@ -16,11 +16,17 @@ use crate::transport::{self, ApiRequest, ApiResponse, Observer, RequestEvent};
 pub struct Client {
     inner: Arc<Inner>,
     observer: Option<Observer>,
+    /// A pool of this handle's own, replacing the shared one (see
+    /// [`Client::with_separate_pool`]).
+    own_pool: Option<Arc<Pool>>,
 }
 
+/// A connection pool and the process it was built in (see [`Client::http`]).
+type Pool = std::sync::RwLock<(u32, reqwest::Client)>;
+
 struct Inner {
-    /// The connection pool and the process it was built in (see [`Client::http`]).
-    http: std::sync::RwLock<(u32, reqwest::Client)>,
+    /// The shared connection pool.
+    http: Pool,
     config: Config,
     root: String,
     cache: ResolveCache,
@@ -133,7 +139,30 @@ impl Client {
                 cache: ResolveCache::new(Duration::from_secs(30)),
             }),
             observer: None,
+            own_pool: None,
         })
+    }
+
+    /// A handle that shares this client's configuration, name cache and observer but sends
+    /// its requests through a connection pool of its own (built now, same settings).
+    ///
+    /// A pool's connections are driven by the runtime they were opened on. A walk that runs
+    /// on a current-thread runtime of the calling thread (the Python bindings' fast path for
+    /// long listings) needs connections of that runtime: connections of the shared pool
+    /// could be driven by a runtime that is not running at that moment, and the walk's
+    /// connections must not be handed to callers on other runtimes.
+    pub fn with_separate_pool(&self) -> Result<Client> {
+        let http = build_http(&self.inner.config)?;
+        Ok(Client {
+            inner: self.inner.clone(),
+            observer: self.observer.clone(),
+            own_pool: Some(Arc::new(std::sync::RwLock::new((std::process::id(), http)))),
+        })
+    }
+
+    /// True when both handles come from the same [`Client::new`] (whatever their pools).
+    pub fn same_client(&self, other: &Client) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
     }
 
     /// The connection pool of this process.
@@ -144,13 +173,14 @@ impl Client {
     /// used in a new process builds a fresh pool for it (same configuration).
     fn http(&self) -> Result<reqwest::Client> {
         let pid = std::process::id();
+        let pool = self.own_pool.as_deref().unwrap_or(&self.inner.http);
         {
-            let cur = self.inner.http.read().unwrap_or_else(|e| e.into_inner());
+            let cur = pool.read().unwrap_or_else(|e| e.into_inner());
             if cur.0 == pid {
                 return Ok(cur.1.clone());
             }
         }
-        let mut cur = self.inner.http.write().unwrap_or_else(|e| e.into_inner());
+        let mut cur = pool.write().unwrap_or_else(|e| e.into_inner());
         if cur.0 != pid {
             *cur = (pid, build_http(&self.inner.config)?);
         }

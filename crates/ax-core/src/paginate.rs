@@ -220,6 +220,21 @@ impl StreamState {
     }
 }
 
+/// On a current-thread runtime a spawned task only runs when this one yields, so the next
+/// page's request would wait until the current page is decoded. A few yields let the fetch
+/// task hand the request to its connection and the connection write it; the server then
+/// works on the next page while this one decodes. Each yield is a cheap no-op once nothing
+/// else is ready. On a multi-thread runtime a worker picks the request up by itself.
+async fn let_request_out() {
+    let current_thread = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread);
+    if current_thread {
+        for _ in 0..3 {
+            tokio::task::yield_now().await;
+        }
+    }
+}
+
 /// Streams every page from `cursor` (or the start). The next page is requested as soon as the
 /// current one's pagination is known, so it downloads while the caller handles the current one.
 /// Stops when `has_more` is false. After the page that carried the problem it yields
@@ -295,6 +310,7 @@ pub fn pages<R: Resource>(
             (Some(next), true) => {
                 if st.seen.insert(next.clone()) {
                     st.inflight = Some(st.spawn(Some(next)));
+                    let_request_out().await;
                 } else {
                     let url = format!("{}{}", st.client.base_url(), st.path);
                     st.pending_error = Some(Error::RepeatedCursor { cursor: next, url });
