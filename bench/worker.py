@@ -48,6 +48,13 @@ def peak_rss_kb() -> int:
     return _status_kb("VmHWM:")
 
 
+def settle() -> None:
+    """Lets the process go quiet before the timed part. Right after ``import numpy``
+    (pandas and pyarrow import it) OpenBLAS's worker threads spin for about 50 ms of CPU;
+    on a 2-core machine that would land on the first timed operation, on either side."""
+    time.sleep(float(os.environ.get("SETTLE", "0.25")))
+
+
 def emit(**fields: object) -> None:
     sys.stdout.write(json.dumps(fields) + "\n")
     sys.stdout.flush()
@@ -74,7 +81,10 @@ def ours_list_tasks(space: str, arrow_dtypes: bool = False) -> None:
     import pandas  # noqa: F401  (imported before timing, as on the peer side)
 
     client = ours_client()
-    client.tasks.list(space=space, limit=1)
+    # Warm-up, both sides alike: one item into a DataFrame, so that lazy imports inside
+    # pandas/pyarrow (pyarrow.compute: ~10 ms on first use) are not timed.
+    client.tasks.list(space=space, limit=1).to_pandas(arrow_dtypes=arrow_dtypes)
+    settle()
     base = rss_kb()
     t0 = time.perf_counter()
     df = client.tasks.list_all(space=space, limit=100).to_pandas(arrow_dtypes=arrow_dtypes)
@@ -88,7 +98,8 @@ def ours_list_runs(task: str) -> None:
     import pandas  # noqa: F401
 
     client = ours_client()
-    client.tasks.list_runs(task=task, limit=1)
+    client.tasks.list_runs(task=task, limit=1).to_pandas()
+    settle()
     base = rss_kb()
     t0 = time.perf_counter()
     df = client.tasks.list_runs_all(task=task, limit=100).to_pandas()
@@ -102,6 +113,7 @@ def ours_arrow(space: str, repeat: int) -> None:
     import pyarrow  # noqa: F401
 
     ours_client().tasks.list(space=space, limit=1)  # warm: runtime, imports
+    settle()
     for _ in range(repeat):
         client = ours_client()  # a fresh pool, as rawfetch makes a fresh client per walk
         base = rss_kb()
@@ -158,7 +170,8 @@ def peer_list_tasks(space: str) -> None:
     import pandas as pd
 
     client = peer_client()
-    client.tasks.list(space=space, limit=1)
+    pd.DataFrame([t.model_dump() for t in client.tasks.list(space=space, limit=1).tasks])
+    settle()
     base = rss_kb()
     t0 = time.perf_counter()
     rows = _peer_pages(lambda c: client.tasks.list(space=space, limit=100, cursor=c))
@@ -173,7 +186,8 @@ def peer_list_runs(task: str) -> None:
     import pandas as pd
 
     client = peer_client()
-    client.tasks.list_runs(task=task, limit=1)
+    pd.DataFrame([r.model_dump() for r in client.tasks.list_runs(task=task, limit=1).task_runs])
+    settle()
     base = rss_kb()
     t0 = time.perf_counter()
     rows = _peer_pages(lambda c: client.tasks.list_runs(task=task, limit=100, cursor=c))

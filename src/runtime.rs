@@ -194,8 +194,8 @@ const WALK_POOLS: usize = 4;
 struct Walker {
     pid: u32,
     rt: Runtime,
-    /// Separate-pool handles of the clients this thread walked with, most recent last.
-    pools: Vec<ax_core::Client>,
+    /// Pools of the clients this thread walked with, most recent last.
+    pools: Vec<ax_core::PoolHandle>,
 }
 
 thread_local! {
@@ -213,7 +213,7 @@ thread_local! {
 /// client CPU and wall time (bench/README.md).
 ///
 /// The walk uses a connection pool of its own per (thread, client) (see
-/// `ax_core::Client::with_separate_pool`), kept for the next walk of this thread; only GET
+/// `ax_core::Client::new_pool`), kept for the next walk of this thread; only GET
 /// requests go through it, so a connection that went stale while the thread was elsewhere
 /// costs at most a retry. `make` gets the handle to use. In a forked child the runtime and
 /// the pools are built again.
@@ -248,19 +248,22 @@ where
             }
         }
     };
-    let handle = match walker.pools.iter().position(|c| c.same_client(core)) {
+    // Pools of clients that no longer exist go (their idle connections close on the next
+    // turn of the runtime).
+    walker.pools.retain(|p| !p.is_orphan());
+    let handle = match walker.pools.iter().position(|p| p.is_for(core)) {
         Some(i) => {
-            let c = walker.pools.remove(i);
-            walker.pools.push(c.clone());
-            c
+            let pool = walker.pools.remove(i);
+            walker.pools.push(pool);
+            core.with_pool(&walker.pools[walker.pools.len() - 1])
         }
-        None => match core.with_separate_pool() {
-            Ok(c) => {
+        None => match core.new_pool() {
+            Ok(pool) => {
                 if walker.pools.len() >= WALK_POOLS {
                     walker.pools.remove(0);
                 }
-                walker.pools.push(c.clone());
-                c
+                walker.pools.push(pool);
+                core.with_pool(&walker.pools[walker.pools.len() - 1])
             }
             Err(e) => {
                 WALKER.with(|w| *w.borrow_mut() = Some(walker));
@@ -268,6 +271,8 @@ where
             }
         },
     };
+    // `with_pool` only refuses a pool of another client, which `is_for` ruled out.
+    let handle = handle.unwrap_or_else(|| core.clone());
     let fut = make(handle);
     let outcome = py.detach(|| {
         walker.rt.block_on(async {

@@ -24,6 +24,24 @@ pub struct Client {
 /// A connection pool and the process it was built in (see [`Client::http`]).
 type Pool = std::sync::RwLock<(u32, reqwest::Client)>;
 
+/// A connection pool made by [`Client::new_pool`] for one client.
+pub struct PoolHandle {
+    pool: Arc<Pool>,
+    owner: std::sync::Weak<Inner>,
+}
+
+impl PoolHandle {
+    /// True when the pool was made for `client` (or a clone of it).
+    pub fn is_for(&self, client: &Client) -> bool {
+        std::ptr::eq(self.owner.as_ptr(), Arc::as_ptr(&client.inner))
+    }
+
+    /// True once every handle of the client it was made for is gone.
+    pub fn is_orphan(&self) -> bool {
+        self.owner.strong_count() == 0
+    }
+}
+
 struct Inner {
     /// The shared connection pool.
     http: Pool,
@@ -143,26 +161,30 @@ impl Client {
         })
     }
 
-    /// A handle that shares this client's configuration, name cache and observer but sends
-    /// its requests through a connection pool of its own (built now, same settings).
+    /// A new connection pool for this client (same settings), to be used through
+    /// [`Client::with_pool`]. The pool does not keep the client alive.
     ///
     /// A pool's connections are driven by the runtime they were opened on. A walk that runs
     /// on a current-thread runtime of the calling thread (the Python bindings' fast path for
     /// long listings) needs connections of that runtime: connections of the shared pool
     /// could be driven by a runtime that is not running at that moment, and the walk's
     /// connections must not be handed to callers on other runtimes.
-    pub fn with_separate_pool(&self) -> Result<Client> {
+    pub fn new_pool(&self) -> Result<PoolHandle> {
         let http = build_http(&self.inner.config)?;
-        Ok(Client {
-            inner: self.inner.clone(),
-            observer: self.observer.clone(),
-            own_pool: Some(Arc::new(std::sync::RwLock::new((std::process::id(), http)))),
+        Ok(PoolHandle {
+            pool: Arc::new(std::sync::RwLock::new((std::process::id(), http))),
+            owner: Arc::downgrade(&self.inner),
         })
     }
 
-    /// True when both handles come from the same [`Client::new`] (whatever their pools).
-    pub fn same_client(&self, other: &Client) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
+    /// This client (same configuration, name cache and observer) sending its requests
+    /// through `pool`, or `None` when `pool` was made for another client.
+    pub fn with_pool(&self, pool: &PoolHandle) -> Option<Client> {
+        pool.is_for(self).then(|| Client {
+            inner: self.inner.clone(),
+            observer: self.observer.clone(),
+            own_pool: Some(pool.pool.clone()),
+        })
     }
 
     /// The connection pool of this process.
@@ -217,5 +239,30 @@ impl Client {
 
     pub(crate) fn cache(&self) -> &ResolveCache {
         &self.inner.cache
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::offline;
+
+    #[test]
+    fn pools_belong_to_one_client_and_do_not_keep_it_alive() {
+        let a = offline();
+        let b = offline();
+        let pool = a.new_pool().unwrap();
+        assert!(pool.is_for(&a) && pool.is_for(&a.clone()));
+        assert!(!pool.is_for(&b));
+        assert!(b.with_pool(&pool).is_none());
+        let via = a.with_pool(&pool).unwrap();
+        assert_eq!(via.base_url(), a.base_url());
+        assert!(pool.is_for(&via));
+        drop(a);
+        assert!(
+            !pool.is_orphan(),
+            "the handle made through the pool still holds the client"
+        );
+        drop(via);
+        assert!(pool.is_orphan());
     }
 }

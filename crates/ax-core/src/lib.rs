@@ -28,7 +28,7 @@ mod table_props;
 mod test_support;
 pub mod transport;
 
-pub use client::Client;
+pub use client::{Client, PoolHandle};
 pub use config::{CaBundle, Config, ConfigInput, ProxyConfig, Region};
 pub use error::{ApiError, Error, Result};
 pub use ids::is_resource_id;
