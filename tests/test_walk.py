@@ -4,6 +4,8 @@ pooled connections go stale."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -142,3 +144,32 @@ def test_runs_walk(client: Client, kit: SpaceKit, limit: int) -> None:
         cursor = page.next_cursor
     assert len(pages) == 9
     assert _ids(client.tasks.list_runs_all(task=task.id, limit=limit)) == pages
+
+
+def test_threads_and_interpreter_exit_after_walks() -> None:
+    # Each walking thread keeps its runtime in a thread-local, dropped when the thread
+    # ends; the main thread's is dropped at interpreter exit. Neither may crash or hang.
+    script = """
+import threading, warnings
+warnings.simplefilter("ignore")
+from arize_ax import Client
+from arize_ax.testing import EmulatorServer
+emu = EmulatorServer()
+client = Client(api_key=emu.api_key, base_url=emu.url)
+expected = [s.id for s in client.spaces.list_all(limit=2)]
+seen = []
+def walk():
+    seen.append([s.id for s in client.spaces.list_all(limit=2)])
+for _ in range(20):
+    t = threading.Thread(target=walk)
+    t.start()
+    t.join()
+assert seen == [expected] * 20, seen
+print("walked", len(seen))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "walked 20"
+    assert "panicked" not in done.stderr
