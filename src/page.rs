@@ -33,7 +33,7 @@ trait PageData: Send + Sync {
 }
 
 struct Typed<R: Resource> {
-    pages: Vec<ax_core::Page<R>>,
+    listing: ax_core::Listing<R>,
 }
 
 impl<R: BindResource> PageData for Typed<R> {
@@ -41,29 +41,20 @@ impl<R: BindResource> PageData for Typed<R> {
         R::schema()
     }
     fn batches(&self) -> Vec<RecordBatch> {
-        // Empty batches carry nothing (after `Page::all` merged them, all but the first
-        // are empty); the first is kept so a stream always has one batch.
-        self.pages
-            .iter()
-            .enumerate()
-            .filter(|(i, p)| *i == 0 || p.batch.num_rows() > 0)
-            .map(|(_, p)| p.batch.clone())
-            .collect()
+        self.listing.batches()
     }
     fn num_rows(&self) -> usize {
-        self.pages.iter().map(|p| p.batch.num_rows()).sum()
+        self.listing.num_rows()
     }
     fn num_pages(&self) -> usize {
-        self.pages.len()
+        self.listing.num_pages()
     }
     fn items(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
-        let mut out = Vec::with_capacity(self.num_rows());
-        for page in &self.pages {
-            for item in page.items().map_err(|e| e.to_pyerr(py))? {
-                out.push(R::item_to_py(py, item)?);
-            }
-        }
-        Ok(out)
+        let items = self.listing.items().map_err(|e| e.to_pyerr(py))?;
+        items
+            .into_iter()
+            .map(|item| R::item_to_py(py, item))
+            .collect()
     }
     fn collection(&self) -> &'static str {
         R::COLLECTION_ATTR
@@ -105,38 +96,23 @@ pub struct Page {
 
 impl Page {
     /// A single page as the server returned it.
-    pub fn single<R: BindResource>(page: ax_core::Page<R>) -> Page {
+    pub fn single<R: BindResource>(py: Python<'_>, page: ax_core::Page<R>) -> PyResult<Page> {
         let has_more = page.has_more;
         let next_cursor = page.next_cursor.clone();
-        Page {
-            data: Box::new(Typed { pages: vec![page] }),
+        let listing = ax_core::Listing::single(page).map_err(|e| e.to_pyerr(py))?;
+        Ok(Page {
+            data: Box::new(Typed { listing }),
             has_more,
             next_cursor,
             items: PyOnceLock::new(),
-        }
+        })
     }
 
-    /// Every page of a listing, concatenated (no more pages to fetch).
-    ///
-    /// The pages' record batches are merged into one (a single copy of the Arrow data,
-    /// the per-page batches are released): consumers then import one batch instead of
-    /// hundreds, which pyarrow does several times faster. The raw bodies stay per page
-    /// for building items.
-    pub fn all<R: BindResource>(mut pages: Vec<ax_core::Page<R>>) -> Page {
-        if pages.len() > 1 {
-            let schema = R::schema();
-            if let Ok(one) =
-                arrow_select::concat::concat_batches(&schema, pages.iter().map(|p| &p.batch))
-            {
-                let empty = RecordBatch::new_empty(schema);
-                for p in pages.iter_mut() {
-                    p.batch = empty.clone();
-                }
-                pages[0].batch = one;
-            }
-        }
+    /// Every page of a listing (no more pages to fetch). The listing merged the pages'
+    /// batches into a few large ones as they arrived (see [`ax_core::Listing`]).
+    pub fn all<R: BindResource>(listing: ax_core::Listing<R>) -> Page {
         Page {
-            data: Box::new(Typed { pages }),
+            data: Box::new(Typed { listing }),
             has_more: false,
             next_cursor: None,
             items: PyOnceLock::new(),
@@ -195,7 +171,8 @@ impl Page {
         }
     }
 
-    /// Number of Arrow record batches exported (1: `list_all` merges its pages).
+    /// Number of Arrow record batches exported: 1 for a page; `list_all` merges its pages
+    /// into batches of about 4,096 rows.
     #[getter]
     fn num_batches(&self) -> usize {
         self.data.batches().len()

@@ -31,10 +31,10 @@ fn membership_to_py(py: Python<'_>, m: ax_core::model::SpaceMembership) -> PyRes
 }
 
 fn page_to_py(py: Python<'_>, p: ax_core::Page<SpaceResource>) -> PyResult<Py<PyAny>> {
-    object(py, Page::single(p))
+    object(py, Page::single(py, p)?)
 }
 
-fn pages_to_py(py: Python<'_>, p: Vec<ax_core::Page<SpaceResource>>) -> PyResult<Py<PyAny>> {
+fn pages_to_py(py: Python<'_>, p: ax_core::Listing<SpaceResource>) -> PyResult<Py<PyAny>> {
     object(py, Page::all(p))
 }
 
@@ -175,7 +175,9 @@ macro_rules! spaces_client {
                     py,
                     $mode,
                     &self.core,
-                    |core| async move { spaces::list_all(&core, params).await },
+                    |core| async move {
+                        ax_core::Listing::collect(spaces::list_pages(&core, params)).await
+                    },
                     pages_to_py,
                 )
             }

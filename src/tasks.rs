@@ -50,18 +50,18 @@ fn runs_to_py(py: Python<'_>, rs: Vec<ax_core::model::TaskRun>) -> PyResult<Py<P
 }
 
 fn task_page(py: Python<'_>, p: ax_core::Page<TaskResource>) -> PyResult<Py<PyAny>> {
-    object(py, Page::single(p))
+    object(py, Page::single(py, p)?)
 }
 
-fn task_pages(py: Python<'_>, p: Vec<ax_core::Page<TaskResource>>) -> PyResult<Py<PyAny>> {
+fn task_pages(py: Python<'_>, p: ax_core::Listing<TaskResource>) -> PyResult<Py<PyAny>> {
     object(py, Page::all(p))
 }
 
 fn run_page(py: Python<'_>, p: ax_core::Page<TaskRunResource>) -> PyResult<Py<PyAny>> {
-    object(py, Page::single(p))
+    object(py, Page::single(py, p)?)
 }
 
-fn run_pages(py: Python<'_>, p: Vec<ax_core::Page<TaskRunResource>>) -> PyResult<Py<PyAny>> {
+fn run_pages(py: Python<'_>, p: ax_core::Listing<TaskRunResource>) -> PyResult<Py<PyAny>> {
     object(py, Page::all(p))
 }
 
@@ -193,7 +193,7 @@ macro_rules! tasks_client {
             ) -> PyResult<Py<PyAny>> {
                 warn::beta(py, "tasks.list")?;
                 let p = ListTasksParams { space, name, project, dataset, task_type, limit: Some(limit), cursor: None };
-                run_walk(py, $mode, &self.core, |core| async move { tasks::list_all(&core, p).await }, task_pages)
+                run_walk(py, $mode, &self.core, |core| async move { ax_core::Listing::collect(tasks::list_pages(&core, p)).await }, task_pages)
             }
 
             /// A task by ID, or by name with `space`.
@@ -408,7 +408,7 @@ macro_rules! tasks_client {
             ) -> PyResult<Py<PyAny>> {
                 warn::beta(py, "tasks.list_runs")?;
                 let p = ListRunsParams { status, limit: Some(limit), cursor: None };
-                run_walk(py, $mode, &self.core, |core| async move { runs::list_runs_all(&core, &task, space.as_deref(), p).await }, run_pages)
+                run_walk(py, $mode, &self.core, |core| async move { ax_core::Listing::collect(runs::list_runs_pages(&core, &task, space.as_deref(), p)).await }, run_pages)
             }
 
             /// A run by ID (the polling endpoint).

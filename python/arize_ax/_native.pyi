@@ -77,6 +77,11 @@ class Page(Generic[_T]):
     ``polars.DataFrame(page)`` read them through the Arrow PyCapsule interface without
     copying. Typed items are built on first access to ``items``, iteration or indexing.
     The schema is fixed per resource: the same for every page and for an empty result.
+
+    Task and task-run results keep only the Arrow data (their tables hold every field of
+    the items) and build items from it, so item timestamps have microsecond resolution,
+    like ``datetime``. Space results also keep the JSON bodies, which hold fields the
+    spaces table does not.
     """
 
     @property
@@ -89,7 +94,11 @@ class Page(Generic[_T]):
     def pagination(self) -> Pagination: ...
     @property
     def num_batches(self) -> int:
-        """Number of Arrow record batches exported: 1 (``list_all`` merges its pages)."""
+        """Number of Arrow record batches exported.
+
+        1 for a page from ``list``. ``list_all`` merges its pages while it fetches them into
+        batches of about 4,096 rows (whole pages), so 20,000 rows come as 5 batches.
+        """
     @property
     def num_pages(self) -> int:
         """Number of pages fetched from the server for this result."""

@@ -3,17 +3,19 @@
 //! JSON -> Arrow), with no Python in the process.
 //!
 //! ```text
-//! corefetch --base URL --key KEY --space SPACE_ID [--warmup 1] [--repeat 1] [--drop-raw]
+//! corefetch --base URL --key KEY --space SPACE_ID [--warmup 1] [--repeat 1] [--keep-pages]
 //! ```
-//! `--drop-raw` empties each page's raw JSON body (`Page::raw`) as soon as the page arrives,
-//! keeping only its Arrow batch: it shows how much memory the raw bodies cost.
+//! By default the pages go into an `ax_core::Listing`, as the package's `list_all` does
+//! (bodies dropped on arrival, batches merged every ~4,096 rows). `--keep-pages` collects the
+//! pages as they come, each with its JSON body and its own batch (what `list_all` did before),
+//! to compare memory and time.
 //! Prints one JSON line per timed walk: `{"seconds", "rows", "batches", "cpu_s", "peak_rss_kb",
 //! "rss_kb"}` (peak and current resident size of the process after the walk).
 
 use std::time::Instant;
 
 use ax_core::api::tasks::{list_pages, ListTasksParams};
-use ax_core::{Client, Config, ConfigInput};
+use ax_core::{Client, Config, ConfigInput, Listing};
 use futures::TryStreamExt;
 
 #[cfg(feature = "jemalloc")]
@@ -85,27 +87,28 @@ async fn main() {
             ..Default::default()
         };
         let (c0, t) = (cpu_s(), Instant::now());
-        let drop_raw = args.iter().any(|a| a == "--drop-raw");
-        let pages: Result<Vec<_>, _> = list_pages(&client, params)
-            .map_ok(|mut page| {
-                if drop_raw {
-                    page.raw = Default::default();
-                }
-                page
-            })
-            .try_collect()
-            .await;
-        let pages = pages.unwrap_or_else(|e| {
+        // As the package's blocking `list_all`: pages merged into a `Listing` as they arrive
+        // (bodies dropped). `--keep-pages` collects the pages with their bodies instead.
+        let keep_pages = args.iter().any(|a| a == "--keep-pages");
+        let collected = if keep_pages {
+            list_pages(&client, params)
+                .try_collect::<Vec<_>>()
+                .await
+                .map(|pages| (pages.iter().map(|p| p.batch.num_rows()).sum(), pages.len()))
+        } else {
+            Listing::collect(list_pages(&client, params))
+                .await
+                .map(|l| (l.num_rows(), l.batches().len()))
+        };
+        let (rows, batches): (usize, usize) = collected.unwrap_or_else(|e| {
             eprintln!("list_all failed: {e}");
             std::process::exit(1)
         });
         let secs = t.elapsed().as_secs_f64();
         let cpu = cpu_s() - c0;
-        let rows: usize = pages.iter().map(|p| p.batch.num_rows()).sum();
         if i >= warmup {
             println!(
-                "{{\"seconds\":{secs},\"rows\":{rows},\"batches\":{},\"cpu_s\":{cpu},\"peak_rss_kb\":{},\"rss_kb\":{}}}",
-                pages.len(),
+                "{{\"seconds\":{secs},\"rows\":{rows},\"batches\":{batches},\"cpu_s\":{cpu},\"peak_rss_kb\":{},\"rss_kb\":{}}}",
                 proc_kb("VmHWM:"),
                 proc_kb("VmRSS:")
             );

@@ -14,6 +14,8 @@ mod client;
 mod config;
 mod error;
 mod ids;
+#[cfg(test)]
+mod listing_tests;
 pub mod model;
 pub mod paginate;
 #[cfg(test)]
@@ -32,7 +34,7 @@ pub use client::{Client, PoolHandle};
 pub use config::{CaBundle, Config, ConfigInput, ProxyConfig, Region};
 pub use error::{ApiError, Error, Result};
 pub use ids::is_resource_id;
-pub use paginate::Page;
+pub use paginate::{Listing, Page};
 pub use secret::Secret;
 pub use transport::{ApiRequest, ApiResponse, RequestEvent, RetryClass};
 

@@ -36,6 +36,18 @@ pub trait Resource: Send + Sync + 'static {
     fn schema() -> SchemaRef;
     /// Decodes a page body straight into one batch plus pagination.
     fn decode_page(body: &[u8]) -> std::result::Result<(RecordBatch, Pagination), String>;
+    /// True when [`Resource::items_from_batch`] rebuilds items from the table alone, so a
+    /// [`Listing`] need not keep the JSON bodies.
+    const ITEMS_FROM_ARROW: bool = false;
+    /// Rebuilds the items of a batch with [`Resource::schema`] (only when
+    /// [`Resource::ITEMS_FROM_ARROW`]).
+    fn items_from_batch(batch: &RecordBatch) -> std::result::Result<Vec<Self::Item>, String> {
+        let _ = batch;
+        Err(format!(
+            "{} items are decoded from the JSON bodies, not from Arrow",
+            Self::COLLECTION
+        ))
+    }
 }
 
 /// The `pagination` object of a list response.
@@ -134,6 +146,178 @@ impl<R: Resource> Page<R> {
             url: String::new(),
             _r: PhantomData,
         }
+    }
+}
+
+/// Rows per merged record batch of a [`Listing`].
+pub const LISTING_CHUNK_ROWS: usize = 4096;
+
+/// Every page of a listing, kept as Arrow data: what `list_all` hands to Python.
+///
+/// The pages' batches are merged into record batches of about [`LISTING_CHUNK_ROWS`] rows
+/// while the walk goes on. The per-page batches are released as soon as they are merged, so
+/// their memory is reused by the pages that follow instead of adding up until the end (and a
+/// consumer imports a handful of batches, not hundreds). For a resource whose table holds the
+/// whole item ([`Resource::ITEMS_FROM_ARROW`]), each page's JSON body is dropped on arrival
+/// and typed items are rebuilt from the table when asked for; other resources keep their
+/// bodies for that.
+pub struct Listing<R: Resource> {
+    batches: Vec<RecordBatch>,
+    pending: Vec<RecordBatch>,
+    pending_rows: usize,
+    bodies: Vec<Bytes>,
+    num_pages: usize,
+    num_rows: usize,
+    url: String,
+    _r: PhantomData<fn() -> R>,
+}
+
+impl<R: Resource> Default for Listing<R> {
+    fn default() -> Self {
+        Listing {
+            batches: Vec::new(),
+            pending: Vec::new(),
+            pending_rows: 0,
+            bodies: Vec::new(),
+            num_pages: 0,
+            num_rows: 0,
+            url: String::new(),
+            _r: PhantomData,
+        }
+    }
+}
+
+impl<R: Resource> std::fmt::Debug for Listing<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Listing")
+            .field("collection", &R::COLLECTION)
+            .field("rows", &self.num_rows)
+            .field("pages", &self.num_pages)
+            .field(
+                "batches",
+                &(self.batches.len() + usize::from(!self.pending.is_empty())),
+            )
+            .finish()
+    }
+}
+
+impl<R: Resource> Listing<R> {
+    /// An empty listing (no page yet).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A listing of one page (a `list` call).
+    pub fn single(page: Page<R>) -> Result<Self> {
+        let mut listing = Self::new();
+        listing.push(page)?;
+        listing.finish()
+    }
+
+    /// Collects every page of `stream`.
+    pub async fn collect<S>(stream: S) -> Result<Self>
+    where
+        S: Stream<Item = Result<Page<R>>>,
+    {
+        use futures::TryStreamExt;
+        let mut listing = Self::new();
+        let mut stream = std::pin::pin!(stream);
+        while let Some(page) = stream.try_next().await? {
+            listing.push(page)?;
+        }
+        listing.finish()
+    }
+
+    /// Adds the next page.
+    pub fn push(&mut self, page: Page<R>) -> Result<()> {
+        if self.num_pages == 0 {
+            self.url.clone_from(&page.url);
+        }
+        self.num_pages += 1;
+        self.num_rows += page.batch.num_rows();
+        if !R::ITEMS_FROM_ARROW && !page.raw.is_empty() {
+            self.bodies.push(page.raw);
+        }
+        if page.batch.num_rows() > 0 {
+            self.pending_rows += page.batch.num_rows();
+            self.pending.push(page.batch);
+            if self.pending_rows >= LISTING_CHUNK_ROWS {
+                self.flush()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        let merged =
+            match self.pending.len() {
+                0 => return Ok(()),
+                1 => self.pending.pop().expect("one pending batch"),
+                _ => arrow_select::concat::concat_batches(&R::schema(), &self.pending).map_err(
+                    |e| Error::Decode {
+                        method: "GET".into(),
+                        url: self.url.clone(),
+                        message: format!("merging pages: {e}"),
+                    },
+                )?,
+            };
+        self.pending.clear();
+        self.pending_rows = 0;
+        self.batches.push(merged);
+        Ok(())
+    }
+
+    /// Merges the pages still pending into one batch (done by [`Listing::collect`]).
+    pub fn finish(mut self) -> Result<Self> {
+        self.flush()?;
+        Ok(self)
+    }
+
+    /// The record batches in order (at least one, empty for an empty listing). Pages not
+    /// merged yet (before [`Listing::finish`]) come as their own batches.
+    pub fn batches(&self) -> Vec<RecordBatch> {
+        if self.batches.is_empty() && self.pending.is_empty() {
+            return vec![RecordBatch::new_empty(R::schema())];
+        }
+        self.batches.iter().chain(&self.pending).cloned().collect()
+    }
+
+    /// Number of items.
+    pub fn num_rows(&self) -> usize {
+        self.num_rows
+    }
+
+    /// Number of pages fetched.
+    pub fn num_pages(&self) -> usize {
+        self.num_pages
+    }
+
+    /// True when the JSON bodies were kept (resources whose items are not rebuilt from
+    /// Arrow).
+    pub fn keeps_bodies(&self) -> bool {
+        !R::ITEMS_FROM_ARROW
+    }
+
+    /// The items as serde models, in order.
+    pub fn items(&self) -> Result<Vec<R::Item>> {
+        let decode_error = |message: String| Error::Decode {
+            method: "GET".into(),
+            url: self.url.clone(),
+            message,
+        };
+        let mut out = Vec::with_capacity(self.num_rows);
+        if R::ITEMS_FROM_ARROW {
+            for batch in self.batches.iter().chain(&self.pending) {
+                out.extend(R::items_from_batch(batch).map_err(decode_error)?);
+            }
+        } else {
+            for body in &self.bodies {
+                let mut sink = VecSink(Vec::new());
+                decode_envelope(body, R::COLLECTION, &mut sink).map_err(decode_error)?;
+                out.extend(sink.0);
+            }
+        }
+        Ok(out)
     }
 }
 

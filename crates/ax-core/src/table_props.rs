@@ -10,7 +10,10 @@ use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
 use crate::paginate::Pagination;
-use crate::table::{decode_spaces_page, decode_task_runs_page, decode_tasks_page, scan_pagination};
+use crate::table::{
+    decode_spaces_page, decode_task_runs_page, decode_tasks_page, scan_pagination,
+    task_runs_from_batch, tasks_from_batch,
+};
 
 type Decoder = fn(&[u8]) -> Result<(RecordBatch, Pagination), String>;
 
@@ -149,6 +152,19 @@ fn envelope(collection: &str, items: Vec<Value>, p: &GenPagination) -> String {
         .to_string()
 }
 
+/// Items rebuilt from the Arrow batch equal the items decoded from the JSON by serde.
+fn items_match<T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+    body: &str,
+    collection: &str,
+    from_arrow: Result<Vec<T>, String>,
+) -> Result<(), TestCaseError> {
+    let mut sink = crate::table::VecSink(Vec::new());
+    crate::table::decode_envelope(body.as_bytes(), collection, &mut sink)
+        .map_err(TestCaseError::fail)?;
+    prop_assert_eq!(from_arrow.map_err(TestCaseError::fail)?, sink.0);
+    Ok(())
+}
+
 fn strings(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
     let col = batch.column_by_name(name).unwrap().as_string::<i32>();
     (0..col.len())
@@ -256,6 +272,9 @@ struct GenEvaluator {
     id: String,
     name: Opt<String>,
     version: Opt<String>,
+    query_filter: Opt<String>,
+    column_mappings: Opt<std::collections::BTreeMap<String, String>>,
+    query_mappings: Opt<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -275,14 +294,38 @@ struct GenTask {
     created_at: (i64, String),
     updated_at: (i64, String),
     created_by: Opt<String>,
+    query_filters: Opt<Value>,
     camel: bool,
 }
 
 fn evaluator() -> impl Strategy<Value = GenEvaluator> {
-    (text(), opt(text()), opt(text())).prop_map(|(id, name, version)| GenEvaluator {
-        id,
-        name,
-        version,
+    (
+        text(),
+        opt(text()),
+        opt(text()),
+        opt(text()),
+        opt(proptest::collection::btree_map(text(), text(), 0..3)),
+        opt(free_json()),
+    )
+        .prop_map(
+            |(id, name, version, query_filter, column_mappings, query_mappings)| GenEvaluator {
+                id,
+                name,
+                version,
+                query_filter,
+                column_mappings,
+                query_mappings,
+            },
+        )
+}
+
+/// A small JSON value of any shape (for the columns kept as JSON text).
+fn free_json() -> impl Strategy<Value = Value> {
+    (text(), any::<i32>(), any::<bool>(), 0..4usize).prop_map(|(t, n, b, shape)| match shape {
+        0 => json!({"filters": [{"id": t, "filter": format!("x = {n}")}], "expression": b}),
+        1 => json!([{"variable_name": t, "query_ids": [n], "attribute_path": null}]),
+        2 => json!(t),
+        _ => json!({"nested": {"list": [n, b, t, null, 1.5]}}),
     })
 }
 
@@ -314,6 +357,7 @@ fn task() -> impl Strategy<Value = GenTask> {
             timestamp(),
             timestamp(),
             opt(text()),
+            opt(free_json()),
             any::<bool>(),
         ),
     )
@@ -321,7 +365,15 @@ fn task() -> impl Strategy<Value = GenTask> {
             |(
                 (id, name, task_type, project_id, dataset_id),
                 (sampling_rate, is_continuous, query_filter, evaluators, experiment_ids),
-                (run_configuration, last_run_at, created_at, updated_at, created_by, camel),
+                (
+                    run_configuration,
+                    last_run_at,
+                    created_at,
+                    updated_at,
+                    created_by,
+                    query_filters,
+                    camel,
+                ),
             )| GenTask {
                 id,
                 name,
@@ -338,6 +390,7 @@ fn task() -> impl Strategy<Value = GenTask> {
                 created_at,
                 updated_at,
                 created_by,
+                query_filters,
                 camel,
             },
         )
@@ -372,6 +425,12 @@ impl GenTask {
                         e.name.put(&mut m, &key("evaluator_name", c), |v| json!(v));
                         e.version
                             .put(&mut m, &key("evaluator_version_id", c), |v| json!(v));
+                        e.query_filter
+                            .put(&mut m, &key("query_filter", c), |v| json!(v));
+                        e.column_mappings
+                            .put(&mut m, &key("column_mappings", c), |v| json!(v));
+                        e.query_mappings
+                            .put(&mut m, &key("query_mappings", c), Clone::clone);
                         Value::Object(m)
                     })
                     .collect(),
@@ -387,6 +446,8 @@ impl GenTask {
         o.insert(key("updated_at", c), json!(self.updated_at.1));
         self.created_by
             .put(&mut o, &key("created_by_user_id", c), |v| json!(v));
+        self.query_filters
+            .put(&mut o, &key("query_filters", c), Clone::clone);
         Value::Object(o)
     }
 }
@@ -413,6 +474,10 @@ fn check_tasks(batch: &RecordBatch, rows: &[GenTask]) -> Result<(), TestCaseErro
     prop_assert_eq!(
         strings(batch, "run_configuration"),
         col(|r| r.run_configuration.get().map(|v| v.to_string()))
+    );
+    prop_assert_eq!(
+        strings(batch, "query_filters"),
+        col(|r| r.query_filters.get().map(|v| v.to_string()))
     );
     let ts = |f: fn(&GenTask) -> Option<i64>| rows.iter().map(f).collect::<Vec<_>>();
     prop_assert_eq!(times(batch, "created_at"), ts(|r| Some(r.created_at.0)));
@@ -463,7 +528,15 @@ fn check_tasks(batch: &RecordBatch, rows: &[GenTask]) -> Result<(), TestCaseErro
             .column_by_name("evaluator_version_id")
             .unwrap()
             .as_string::<i32>();
-        let mappings = got.column_by_name("column_mappings").unwrap();
+        let mappings = got.column_by_name("column_mappings").unwrap().as_map();
+        let filters = got
+            .column_by_name("query_filter")
+            .unwrap()
+            .as_string::<i32>();
+        let query_mappings = got
+            .column_by_name("query_mappings")
+            .unwrap()
+            .as_string::<i32>();
         for (j, w) in want.iter().enumerate() {
             prop_assert_eq!(ids.value(j), w.id.as_str());
             prop_assert_eq!(
@@ -474,7 +547,27 @@ fn check_tasks(batch: &RecordBatch, rows: &[GenTask]) -> Result<(), TestCaseErro
                 (!versions.is_null(j)).then(|| versions.value(j).to_owned()),
                 w.version.get()
             );
-            prop_assert!(mappings.is_null(j));
+            prop_assert_eq!(
+                (!filters.is_null(j)).then(|| filters.value(j).to_owned()),
+                w.query_filter.get()
+            );
+            prop_assert_eq!(
+                (!query_mappings.is_null(j)).then(|| query_mappings.value(j).to_owned()),
+                w.query_mappings.get().map(|v| v.to_string())
+            );
+            match w.column_mappings.get() {
+                None => prop_assert!(mappings.is_null(j)),
+                Some(want) => {
+                    prop_assert!(!mappings.is_null(j));
+                    let entries = mappings.value(j);
+                    let keys = entries.column(0).as_string::<i32>();
+                    let values = entries.column(1).as_string::<i32>();
+                    let got: std::collections::BTreeMap<String, String> = (0..entries.len())
+                        .map(|k| (keys.value(k).to_owned(), values.value(k).to_owned()))
+                        .collect();
+                    prop_assert_eq!(got, want);
+                }
+            }
         }
     }
     Ok(())
@@ -684,6 +777,7 @@ proptest! {
         let (batch, got) = decode_tasks_page(body.as_bytes()).map_err(TestCaseError::fail)?;
         prop_assert_eq!(&got, &p.expected());
         check_tasks(&batch, &rows)?;
+        items_match::<crate::model::Task>(&body, "tasks", tasks_from_batch(&batch))?;
         truncations_fail(decode_tasks_page, &body)?;
         let mut bad = body.into_bytes();
         for (at, b) in flips {
@@ -699,6 +793,7 @@ proptest! {
         let (batch, got) = decode_task_runs_page(body.as_bytes()).map_err(TestCaseError::fail)?;
         prop_assert_eq!(&got, &p.expected());
         check_runs(&batch, &rows)?;
+        items_match::<crate::model::TaskRun>(&body, "task_runs", task_runs_from_batch(&batch))?;
         truncations_fail(decode_task_runs_page, &body)?;
         let mut bad = body.into_bytes();
         for (at, b) in flips {

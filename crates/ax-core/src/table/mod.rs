@@ -2,6 +2,7 @@
 //! builders (no intermediate `serde_json::Value`); each resource has a fixed schema.
 
 pub mod cells;
+pub mod items;
 pub mod run;
 pub mod space;
 pub mod task;
@@ -17,6 +18,7 @@ use serde::Deserialize;
 
 use crate::paginate::Pagination;
 
+pub use items::{task_runs_from_batch, tasks_from_batch};
 pub use run::{decode_task_runs_page, task_run_schema, TaskRunColumns, TaskRunResource};
 pub use space::{decode_spaces_page, space_schema, SpaceColumns, SpaceResource};
 pub use task::{decode_tasks_page, task_schema, TaskColumns, TaskResource};

@@ -142,6 +142,10 @@ impl Resource for TaskRunResource {
     fn decode_page(body: &[u8]) -> Result<(RecordBatch, Pagination), String> {
         decode_task_runs_page(body)
     }
+    const ITEMS_FROM_ARROW: bool = true;
+    fn items_from_batch(batch: &RecordBatch) -> Result<Vec<Self::Item>, String> {
+        super::items::task_runs_from_batch(batch)
+    }
 }
 
 /// Decodes a `GET /v2/tasks/{id}/runs` body into one batch plus pagination.

@@ -19,10 +19,12 @@
 //! | `created_at`         | `Timestamp(µs, "UTC")`                       | no       |
 //! | `updated_at`         | `Timestamp(µs, "UTC")`                       | no       |
 //! | `created_by_user_id` | `Utf8`                                       | yes      |
+//! | `query_filters`      | `Utf8`: the object as JSON text              | yes      |
 //!
 //! `evaluators` items: `Struct<evaluator_id: Utf8 (not null), evaluator_name: Utf8,
-//! query_filter: Utf8, column_mappings: Map<Utf8, Utf8>, evaluator_version_id: Utf8>`; the
-//! map uses the canonical `entries`/`key`/`value` field names.
+//! query_filter: Utf8, column_mappings: Map<Utf8, Utf8>, evaluator_version_id: Utf8,
+//! query_mappings: Utf8>`; the map uses the canonical `entries`/`key`/`value` field names, and
+//! `query_mappings` is the array as JSON text.
 //!
 //! `run_configuration` is a JSON **text** column: its three variants (`LLM_GENERATION`,
 //! `TEMPLATE_EVALUATION`, `AGENT_CALL`) share no stable typed shape and carry free-form
@@ -30,7 +32,10 @@
 //! would either lose data or change with the data. A text column keeps the schema fixed;
 //! `json.loads` (or polars' `str.json_decode`) recovers the object. The text is the JSON as
 //! the server sent it. `query_filters` and per-evaluator `query_mappings` (trace/session
-//! shape, newer servers) are only in [`crate::model::Task`].
+//! shape, newer servers) are JSON text for the same reason.
+//!
+//! The table holds every field of [`crate::model::Task`], so typed items can be rebuilt from
+//! it ([`tasks_from_batch`]) and a listing need not keep the JSON bodies.
 //!
 //! camelCase aliases of every field are accepted; unknown fields are ignored.
 
@@ -66,6 +71,7 @@ fn evaluator_fields() -> Fields {
         Field::new("query_filter", DataType::Utf8, true),
         Field::new("column_mappings", string_map_type(), true),
         Field::new("evaluator_version_id", DataType::Utf8, true),
+        Field::new("query_mappings", DataType::Utf8, true),
     ])
 }
 
@@ -102,6 +108,7 @@ pub fn task_schema() -> SchemaRef {
                 Field::new("created_at", timestamp(), false),
                 Field::new("updated_at", timestamp(), false),
                 Field::new("created_by_user_id", DataType::Utf8, true),
+                Field::new("query_filters", DataType::Utf8, true),
             ]))
         })
         .clone()
@@ -115,6 +122,7 @@ struct EvaluatorColumns {
     query_filter: StringBuilder,
     column_mappings: MapBuilder<StringBuilder, StringBuilder>,
     version_id: StringBuilder,
+    query_mappings: StringBuilder,
 }
 
 impl EvaluatorColumns {
@@ -128,6 +136,7 @@ impl EvaluatorColumns {
             query_filter: StringBuilder::with_capacity(rows, 0),
             column_mappings: string_map_builder(rows),
             version_id: StringBuilder::with_capacity(rows, 0),
+            query_mappings: StringBuilder::with_capacity(rows, 0),
         }
     }
 
@@ -148,6 +157,7 @@ impl EvaluatorColumns {
             Arc::new(self.query_filter.finish()),
             Arc::new(self.column_mappings.finish()),
             Arc::new(self.version_id.finish()),
+            Arc::new(self.query_mappings.finish()),
         ];
         let structs =
             StructArray::try_new(evaluator_fields(), children, None).map_err(|e| e.to_string())?;
@@ -179,6 +189,7 @@ pub struct TaskColumns {
     created_at: TimestampMicrosecondBuilder,
     updated_at: TimestampMicrosecondBuilder,
     created_by_user_id: StringBuilder,
+    query_filters: StringBuilder,
 }
 
 impl TaskColumns {
@@ -201,6 +212,7 @@ impl TaskColumns {
             created_at: ts(),
             updated_at: ts(),
             created_by_user_id: StringBuilder::with_capacity(rows, rows * 28),
+            query_filters: StringBuilder::with_capacity(rows, 0),
         }
     }
 
@@ -222,6 +234,7 @@ impl TaskColumns {
             Arc::new(self.created_at.finish()),
             Arc::new(self.updated_at.finish()),
             Arc::new(self.created_by_user_id.finish()),
+            Arc::new(self.query_filters.finish()),
         ];
         RecordBatch::try_new(task_schema(), columns).map_err(|e| e.to_string())
     }
@@ -238,6 +251,10 @@ impl Resource for TaskResource {
     }
     fn decode_page(body: &[u8]) -> Result<(RecordBatch, Pagination), String> {
         decode_tasks_page(body)
+    }
+    const ITEMS_FROM_ARROW: bool = true;
+    fn items_from_batch(batch: &RecordBatch) -> Result<Vec<Self::Item>, String> {
+        super::items::tasks_from_batch(batch)
     }
 }
 
@@ -291,6 +308,8 @@ enum TaskField {
     UpdatedAt,
     #[serde(alias = "createdByUserId")]
     CreatedByUserId,
+    #[serde(alias = "queryFilters")]
+    QueryFilters,
     #[serde(other)]
     Other,
 }
@@ -310,6 +329,7 @@ const LAST_RUN_AT: usize = 11;
 const CREATED_AT: usize = 12;
 const UPDATED_AT: usize = 13;
 const CREATED_BY: usize = 14;
+const QUERY_FILTERS: usize = 15;
 
 impl RowSink for TaskColumns {
     fn append_row<'de, D: Deserializer<'de>>(
@@ -406,6 +426,12 @@ impl<'de> Visitor<'de> for TaskRowVisitor<'_, 'de> {
                     seen.mark(CREATED_BY, "created_by_user_id")?;
                     map.next_value_seed(Utf8Cell::new(&mut c.created_by_user_id, true, src))?;
                 }
+                TaskField::QueryFilters => {
+                    seen.mark(QUERY_FILTERS, "query_filters")?;
+                    map.next_value_seed(JsonTextCell {
+                        builder: &mut c.query_filters,
+                    })?;
+                }
                 TaskField::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -428,6 +454,7 @@ impl<'de> Visitor<'de> for TaskRowVisitor<'_, 'de> {
             (QUERY_FILTER, &mut c.query_filter),
             (RUN_CONFIGURATION, &mut c.run_configuration),
             (CREATED_BY, &mut c.created_by_user_id),
+            (QUERY_FILTERS, &mut c.query_filters),
         ] {
             if !seen.has(i) {
                 b.append_null();
@@ -495,6 +522,8 @@ enum EvaluatorField {
     ColumnMappings,
     #[serde(alias = "evaluatorVersionId")]
     EvaluatorVersionId,
+    #[serde(alias = "queryMappings")]
+    QueryMappings,
     #[serde(other)]
     Other,
 }
@@ -541,6 +570,12 @@ impl<'de> Visitor<'de> for EvaluatorRow<'_, 'de> {
                     seen.mark(4, "evaluator_version_id")?;
                     map.next_value_seed(Utf8Cell::new(&mut c.version_id, true, src))?;
                 }
+                EvaluatorField::QueryMappings => {
+                    seen.mark(5, "query_mappings")?;
+                    map.next_value_seed(JsonTextCell {
+                        builder: &mut c.query_mappings,
+                    })?;
+                }
                 EvaluatorField::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -560,6 +595,9 @@ impl<'de> Visitor<'de> for EvaluatorRow<'_, 'de> {
         }
         if !seen.has(4) {
             c.version_id.append_null();
+        }
+        if !seen.has(5) {
+            c.query_mappings.append_null();
         }
         Ok(())
     }
