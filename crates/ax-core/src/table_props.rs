@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 
 use crate::paginate::Pagination;
 use crate::table::{
-    decode_spaces_page, decode_task_runs_page, decode_tasks_page, scan_pagination,
+    decode_spaces_page, decode_task_runs_page, decode_tasks_page, run, scan_pagination, task,
     task_runs_from_batch, tasks_from_batch,
 };
 
@@ -150,6 +150,33 @@ fn pagination() -> impl Strategy<Value = GenPagination> {
 fn envelope(collection: &str, items: Vec<Value>, p: &GenPagination) -> String {
     json!({ collection: items, "pagination": p.json(), "extra": {"ignored": [1, null]} })
         .to_string()
+}
+
+type Scanned = fn(&[u8], usize) -> Option<(RecordBatch, Pagination)>;
+type Reference = fn(&[u8], usize) -> Result<(RecordBatch, Pagination), String>;
+
+/// The direct scanner, when it does not give up, decodes exactly what the `serde_json` path
+/// decodes (also for mutated bodies, which it must not accept when `serde_json` rejects
+/// them). On a valid page whose body has no backslash (so no string has an escape) it must
+/// not give up.
+fn paths_agree(
+    scan: Scanned,
+    reference: Reference,
+    body: &[u8],
+    valid: bool,
+) -> Result<(), TestCaseError> {
+    let scanned = scan(body, 4);
+    if let Some(got) = &scanned {
+        let want = reference(body, 4);
+        prop_assert_eq!(Ok(got), want.as_ref());
+    }
+    if valid && !body.contains(&b'\\') {
+        prop_assert!(
+            scanned.is_some(),
+            "the scanner gave up on a plain valid page"
+        );
+    }
+    Ok(())
 }
 
 /// Items rebuilt from the Arrow batch equal the items decoded from the JSON by serde.
@@ -778,6 +805,7 @@ proptest! {
         prop_assert_eq!(&got, &p.expected());
         check_tasks(&batch, &rows)?;
         items_match::<crate::model::Task>(&body, "tasks", tasks_from_batch(&batch))?;
+        paths_agree(task::scan_tasks_page, task::serde_tasks_page, body.as_bytes(), true)?;
         truncations_fail(decode_tasks_page, &body)?;
         let mut bad = body.into_bytes();
         for (at, b) in flips {
@@ -785,6 +813,7 @@ proptest! {
             bad[at % n] = b;
         }
         let _ = decode_tasks_page(&bad);
+        paths_agree(task::scan_tasks_page, task::serde_tasks_page, &bad, false)?;
     }
 
     #[test]
@@ -794,6 +823,7 @@ proptest! {
         prop_assert_eq!(&got, &p.expected());
         check_runs(&batch, &rows)?;
         items_match::<crate::model::TaskRun>(&body, "task_runs", task_runs_from_batch(&batch))?;
+        paths_agree(run::scan_task_runs_page, run::serde_task_runs_page, body.as_bytes(), true)?;
         truncations_fail(decode_task_runs_page, &body)?;
         let mut bad = body.into_bytes();
         for (at, b) in flips {
@@ -801,5 +831,6 @@ proptest! {
             bad[at % n] = b;
         }
         let _ = decode_task_runs_page(&bad);
+        paths_agree(run::scan_task_runs_page, run::serde_task_runs_page, &bad, false)?;
     }
 }

@@ -4,6 +4,7 @@
 pub mod cells;
 pub mod items;
 pub mod run;
+mod scan;
 pub mod space;
 pub mod task;
 
@@ -78,6 +79,11 @@ impl<'de> Src<'de> {
     /// True on the fast path.
     pub fn is_fast(self) -> bool {
         self.0.is_some()
+    }
+
+    /// The body as text on the fast path.
+    pub(crate) fn text_of_body(self) -> Option<&'de str> {
+        self.0
     }
 
     /// `v` as text: re-sliced from the validated body when it lies inside it, else checked.
@@ -478,6 +484,7 @@ impl<'de, S: RowSink> DeserializeSeed<'de> for RowSeed<'_, 'de, S> {
 
 /// Parses an RFC 3339 timestamp (`Z`, numeric offsets, fractional seconds) into microseconds
 /// since the Unix epoch. A timestamp without an offset is taken as UTC.
+#[inline]
 pub fn parse_timestamp_micros(value: &str) -> Result<i64, String> {
     if let Some(micros) = utc_micros_fast(value.as_bytes()) {
         return Ok(micros);
@@ -509,7 +516,8 @@ fn utc_micros_fast(b: &[u8]) -> Option<i64> {
         return None;
     }
     // Digits at `b[r]` as a number (ASCII digits only).
-    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
+    #[inline(always)]
+    fn number(b: &[u8], r: std::ops::Range<usize>) -> Option<i64> {
         let mut n = 0i64;
         for &c in &b[r] {
             let d = c.wrapping_sub(b'0');
@@ -519,12 +527,12 @@ fn utc_micros_fast(b: &[u8]) -> Option<i64> {
             n = n * 10 + i64::from(d);
         }
         Some(n)
-    };
+    }
     if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-    let (hour, minute, second) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+    let (year, month, day) = (number(b, 0..4)?, number(b, 5..7)?, number(b, 8..10)?);
+    let (hour, minute, second) = (number(b, 11..13)?, number(b, 14..16)?, number(b, 17..19)?);
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let month_days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -540,7 +548,7 @@ fn utc_micros_fast(b: &[u8]) -> Option<i64> {
     let micros = match frac {
         [] => 0,
         [b'.', f @ ..] if (1..=9).contains(&f.len()) => {
-            let mut n = digits(20..b.len() - 1)?;
+            let mut n = number(b, 20..b.len() - 1)?;
             for _ in f.len()..6 {
                 n *= 10;
             }

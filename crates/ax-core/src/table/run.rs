@@ -32,7 +32,8 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::cells::EnumCell;
-use super::{next_field, RowSink, Seen, Src, TimestampCell, Utf8Cell};
+use super::scan::{self, Bail, Marks, Scan, Scanner};
+use super::{next_field, parse_timestamp_micros, RowSink, Seen, Src, TimestampCell, Utf8Cell};
 use crate::model::TaskRunStatus;
 use crate::paginate::{Pagination, Resource};
 
@@ -152,12 +153,105 @@ impl Resource for TaskRunResource {
 pub fn decode_task_runs_page(body: &[u8]) -> Result<(RecordBatch, Pagination), String> {
     // Rough size guess: a run object is ~400 bytes of JSON.
     let rows = (body.len() / 400).clamp(1, 1024);
+    match scan_task_runs_page(body, rows) {
+        Some(done) => Ok(done),
+        None => serde_task_runs_page(body, rows),
+    }
+}
+
+/// The direct path ([`scan`]): `None` when it gives up.
+pub(crate) fn scan_task_runs_page(body: &[u8], rows: usize) -> Option<(RecordBatch, Pagination)> {
+    let text = super::Src::of(body).text_of_body()?;
+    let mut cols = TaskRunColumns::with_capacity(rows);
+    let p = scan::envelope(text, "task_runs", |s| scan_run(s, &mut cols)).ok()?;
+    Some((cols.finish().ok()?, p))
+}
+
+/// The `serde_json` path (fast visitors, then the checked reference path).
+pub(crate) fn serde_task_runs_page(
+    body: &[u8],
+    rows: usize,
+) -> Result<(RecordBatch, Pagination), String> {
     super::decode_page(
         body,
         "task_runs",
         || TaskRunColumns::with_capacity(rows),
         TaskRunColumns::finish,
     )
+}
+
+/// One run object on the direct path; same columns as [`RunRowVisitor`].
+fn scan_run(s: &mut Scanner<'_>, c: &mut TaskRunColumns) -> Scan<()> {
+    let mut seen = Marks::default();
+    s.object(|s, key| {
+        let field = match key.as_bytes() {
+            b"id" => ID,
+            b"task_id" | b"taskId" => TASK_ID,
+            b"experiment_id" | b"experimentId" => EXPERIMENT_ID,
+            b"status" => STATUS,
+            b"run_started_at" | b"runStartedAt" => TIMES,
+            b"run_finished_at" | b"runFinishedAt" => TIMES + 1,
+            b"data_start_time" | b"dataStartTime" => TIMES + 2,
+            b"data_end_time" | b"dataEndTime" => TIMES + 3,
+            b"num_successes" | b"numSuccesses" => COUNTS,
+            b"num_errors" | b"numErrors" => COUNTS + 1,
+            b"num_skipped" | b"numSkipped" => COUNTS + 2,
+            b"created_at" | b"createdAt" => CREATED_AT,
+            b"created_by_user_id" | b"createdByUserId" => CREATED_BY,
+            b"failure_reason" | b"failureReason" => FAILURE_REASON,
+            _ => return s.skip(),
+        };
+        seen.mark(field)?;
+        match field {
+            ID => c.id.append_value(s.string()?),
+            TASK_ID => c.task_id.append_value(s.string()?),
+            EXPERIMENT_ID => c.experiment_id.append_option(s.opt_string()?),
+            STATUS => {
+                let v = s.string()?;
+                c.status.append_value(normalize_status(v).unwrap_or(v));
+            }
+            t if (TIMES..TIMES + 4).contains(&t) => match s.opt_string()? {
+                Some(v) => {
+                    c.times[t - TIMES].append_value(parse_timestamp_micros(v).map_err(|_| Bail)?)
+                }
+                None => c.times[t - TIMES].append_null(),
+            },
+            n if (COUNTS..COUNTS + 3).contains(&n) => {
+                c.counts[n - COUNTS].append_value(s.opt_i64()?.unwrap_or(0));
+            }
+            CREATED_AT => c
+                .created_at
+                .append_value(parse_timestamp_micros(s.string()?).map_err(|_| Bail)?),
+            CREATED_BY => c.created_by_user_id.append_option(s.opt_string()?),
+            _ => c.failure_reason.append_option(s.opt_string()?),
+        }
+        Ok(())
+    })?;
+    for i in [ID, TASK_ID, STATUS, CREATED_AT] {
+        if !seen.has(i) {
+            return Err(Bail);
+        }
+    }
+    for (i, b) in [
+        (EXPERIMENT_ID, &mut c.experiment_id),
+        (CREATED_BY, &mut c.created_by_user_id),
+        (FAILURE_REASON, &mut c.failure_reason),
+    ] {
+        if !seen.has(i) {
+            b.append_null();
+        }
+    }
+    for (i, b) in c.times.iter_mut().enumerate() {
+        if !seen.has(TIMES + i) {
+            b.append_null();
+        }
+    }
+    for (i, b) in c.counts.iter_mut().enumerate() {
+        if !seen.has(COUNTS + i) {
+            b.append_value(0);
+        }
+    }
+    Ok(())
 }
 
 fn normalize_status(s: &str) -> Option<&'static str> {

@@ -56,7 +56,8 @@ use serde::Deserialize;
 use super::cells::{
     string_map_builder, string_map_type, EnumCell, JsonTextCell, StringListCell, StringMapCell,
 };
-use super::{next_field, RowSink, Seen, Src, TimestampCell, Utf8Cell};
+use super::scan::{self, Bail, Marks, Scan, Scanner};
+use super::{next_field, parse_timestamp_micros, RowSink, Seen, Src, TimestampCell, Utf8Cell};
 use crate::model::TaskType;
 use crate::paginate::{Pagination, Resource};
 
@@ -262,6 +263,25 @@ impl Resource for TaskResource {
 pub fn decode_tasks_page(body: &[u8]) -> Result<(RecordBatch, Pagination), String> {
     // Rough size guess: a task object is ~600 bytes of JSON.
     let rows = (body.len() / 600).clamp(1, 1024);
+    match scan_tasks_page(body, rows) {
+        Some(done) => Ok(done),
+        None => serde_tasks_page(body, rows),
+    }
+}
+
+/// The direct path ([`scan`]): `None` when it gives up.
+pub(crate) fn scan_tasks_page(body: &[u8], rows: usize) -> Option<(RecordBatch, Pagination)> {
+    let text = super::Src::of(body).text_of_body()?;
+    let mut cols = TaskColumns::with_capacity(rows);
+    let p = scan::envelope(text, "tasks", |s| scan_task(s, &mut cols)).ok()?;
+    Some((cols.finish().ok()?, p))
+}
+
+/// The `serde_json` path (fast visitors, then the checked reference path).
+pub(crate) fn serde_tasks_page(
+    body: &[u8],
+    rows: usize,
+) -> Result<(RecordBatch, Pagination), String> {
     super::decode_page(
         body,
         "tasks",
@@ -601,6 +621,183 @@ impl<'de> Visitor<'de> for EvaluatorRow<'_, 'de> {
         }
         Ok(())
     }
+}
+
+/// One task object on the direct path ([`scan`]); same columns as [`TaskRowVisitor`].
+fn scan_task(s: &mut Scanner<'_>, c: &mut TaskColumns) -> Scan<()> {
+    let mut seen = Marks::default();
+    s.object(|s, key| {
+        let field = match key.as_bytes() {
+            b"id" => ID,
+            b"name" => NAME,
+            b"type" | b"taskType" | b"task_type" => TYPE,
+            b"project_id" | b"projectId" => PROJECT_ID,
+            b"dataset_id" | b"datasetId" => DATASET_ID,
+            b"sampling_rate" | b"samplingRate" => SAMPLING_RATE,
+            b"is_continuous" | b"isContinuous" => IS_CONTINUOUS,
+            b"query_filter" | b"queryFilter" => QUERY_FILTER,
+            b"evaluators" => EVALUATORS,
+            b"experiment_ids" | b"experimentIds" => EXPERIMENT_IDS,
+            b"run_configuration" | b"runConfiguration" => RUN_CONFIGURATION,
+            b"last_run_at" | b"lastRunAt" => LAST_RUN_AT,
+            b"created_at" | b"createdAt" => CREATED_AT,
+            b"updated_at" | b"updatedAt" => UPDATED_AT,
+            b"created_by_user_id" | b"createdByUserId" => CREATED_BY,
+            b"query_filters" | b"queryFilters" => QUERY_FILTERS,
+            _ => return s.skip(),
+        };
+        seen.mark(field)?;
+        match field {
+            ID => c.id.append_value(s.string()?),
+            NAME => c.name.append_value(s.string()?),
+            TYPE => {
+                let v = s.string()?;
+                c.task_type
+                    .append_value(normalize_task_type(v).unwrap_or(v));
+            }
+            PROJECT_ID => c.project_id.append_option(s.opt_string()?),
+            DATASET_ID => c.dataset_id.append_option(s.opt_string()?),
+            SAMPLING_RATE => c.sampling_rate.append_option(s.opt_number::<f64>()?),
+            IS_CONTINUOUS => c.is_continuous.append_value(s.opt_bool()?.unwrap_or(false)),
+            QUERY_FILTER => c.query_filter.append_option(s.opt_string()?),
+            EVALUATORS => {
+                if !s.null()? {
+                    s.array(|s| scan_evaluator(s, &mut c.evaluators))?;
+                }
+                c.evaluators.close_row().map_err(|_| Bail)?;
+            }
+            EXPERIMENT_IDS => {
+                if !s.null()? {
+                    let ids = c.experiment_ids.values();
+                    s.array(|s| {
+                        ids.append_value(s.string()?);
+                        Ok(())
+                    })?;
+                }
+                c.experiment_ids.append(true);
+            }
+            RUN_CONFIGURATION | QUERY_FILTERS => {
+                let b = if field == RUN_CONFIGURATION {
+                    &mut c.run_configuration
+                } else {
+                    &mut c.query_filters
+                };
+                match s.raw()? {
+                    "null" => b.append_null(),
+                    text => b.append_value(text),
+                }
+            }
+            LAST_RUN_AT => match s.opt_string()? {
+                Some(v) => c
+                    .last_run_at
+                    .append_value(parse_timestamp_micros(v).map_err(|_| Bail)?),
+                None => c.last_run_at.append_null(),
+            },
+            CREATED_AT | UPDATED_AT => {
+                let b = if field == CREATED_AT {
+                    &mut c.created_at
+                } else {
+                    &mut c.updated_at
+                };
+                b.append_value(parse_timestamp_micros(s.string()?).map_err(|_| Bail)?);
+            }
+            _ => c.created_by_user_id.append_option(s.opt_string()?),
+        }
+        Ok(())
+    })?;
+    for i in [ID, NAME, TYPE, CREATED_AT, UPDATED_AT] {
+        if !seen.has(i) {
+            return Err(Bail);
+        }
+    }
+    for (i, b) in [
+        (PROJECT_ID, &mut c.project_id),
+        (DATASET_ID, &mut c.dataset_id),
+        (QUERY_FILTER, &mut c.query_filter),
+        (RUN_CONFIGURATION, &mut c.run_configuration),
+        (CREATED_BY, &mut c.created_by_user_id),
+        (QUERY_FILTERS, &mut c.query_filters),
+    ] {
+        if !seen.has(i) {
+            b.append_null();
+        }
+    }
+    if !seen.has(SAMPLING_RATE) {
+        c.sampling_rate.append_null();
+    }
+    if !seen.has(IS_CONTINUOUS) {
+        c.is_continuous.append_value(false);
+    }
+    if !seen.has(EVALUATORS) {
+        c.evaluators.close_row().map_err(|_| Bail)?;
+    }
+    if !seen.has(EXPERIMENT_IDS) {
+        c.experiment_ids.append(true);
+    }
+    if !seen.has(LAST_RUN_AT) {
+        c.last_run_at.append_null();
+    }
+    Ok(())
+}
+
+/// One evaluator object on the direct path; same columns as [`EvaluatorRow`].
+fn scan_evaluator(s: &mut Scanner<'_>, c: &mut EvaluatorColumns) -> Scan<()> {
+    let mut seen = Marks::default();
+    s.object(|s, key| {
+        let field = match key.as_bytes() {
+            b"evaluator_id" | b"evaluatorId" => 0,
+            b"evaluator_name" | b"evaluatorName" => 1,
+            b"query_filter" | b"queryFilter" => 2,
+            b"column_mappings" | b"columnMappings" => 3,
+            b"evaluator_version_id" | b"evaluatorVersionId" => 4,
+            b"query_mappings" | b"queryMappings" => 5,
+            _ => return s.skip(),
+        };
+        seen.mark(field)?;
+        match field {
+            0 => c.id.append_value(s.string()?),
+            1 => c.name.append_option(s.opt_string()?),
+            2 => c.query_filter.append_option(s.opt_string()?),
+            3 => {
+                if s.null()? {
+                    c.column_mappings.append(false).map_err(|_| Bail)?;
+                } else {
+                    let m = &mut c.column_mappings;
+                    s.object(|s, k| {
+                        m.keys().append_value(k);
+                        m.values().append_option(s.opt_string()?);
+                        Ok(())
+                    })?;
+                    m.append(true).map_err(|_| Bail)?;
+                }
+            }
+            4 => c.version_id.append_option(s.opt_string()?),
+            _ => match s.raw()? {
+                "null" => c.query_mappings.append_null(),
+                text => c.query_mappings.append_value(text),
+            },
+        }
+        Ok(())
+    })?;
+    if !seen.has(0) {
+        return Err(Bail);
+    }
+    if !seen.has(1) {
+        c.name.append_null();
+    }
+    if !seen.has(2) {
+        c.query_filter.append_null();
+    }
+    if !seen.has(3) {
+        c.column_mappings.append(false).map_err(|_| Bail)?;
+    }
+    if !seen.has(4) {
+        c.version_id.append_null();
+    }
+    if !seen.has(5) {
+        c.query_mappings.append_null();
+    }
+    Ok(())
 }
 
 #[cfg(test)]
