@@ -180,9 +180,11 @@ impl<'a> Scanner<'a> {
         self.opt_number()
     }
 
-    /// Any JSON value, as its text (checked by `serde_json`).
+    /// Any JSON value, as its text (checked by `serde_json`; `null` read here).
     pub(crate) fn raw(&mut self) -> Scan<&'a str> {
-        self.peek()?;
+        if self.null()? {
+            return Ok("null");
+        }
         let rest = &self.text[self.pos..];
         let mut values = serde_json::Deserializer::from_str(rest).into_iter::<&RawValue>();
         let raw = values.next().ok_or(Bail)?.map_err(|_| Bail)?;
@@ -365,7 +367,15 @@ mod tests {
             let mut s = Scanner::new(text);
             assert_eq!(s.opt_i64().unwrap(), want, "{text}");
         }
-        for bad in ["01,", "1.0,", "1e3,", "9223372036854775808,", "-,", "+1,", "x"] {
+        for bad in [
+            "01,",
+            "1.0,",
+            "1e3,",
+            "9223372036854775808,",
+            "-,",
+            "+1,",
+            "x",
+        ] {
             let mut s = Scanner::new(bad);
             assert!(s.opt_i64().is_err(), "{bad}");
         }
