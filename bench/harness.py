@@ -320,6 +320,10 @@ def format_table(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         o, p = r["ours"], r["peer"]
         met = {True: "yes", False: "**no**", None: "-"}[r["met"]]
+        if r.get("met_detail"):
+            met = "; ".join(
+                f"{what}: {'yes' if ok else '**no**'}" for what, ok in r["met_detail"].items()
+            )
         if r["scenario"] == 6:
             lines.append(
                 f"| 6 | {r['case']} | {o['median']:,.0f} req/s "

@@ -196,15 +196,25 @@ class Bench:
             o, p = sides["ours"], sides["peer"]
             ratio = p["median"] / o["median"]
             rss_ratio = p["peak_rss_kb"] / o["peak_rss_kb"]
+            delta_ratio = p["rss_delta_kb"] / max(o["rss_delta_kb"], 1)
+            # The memory target read two ways: whole-process peak (both processes hold
+            # pandas, numpy and pyarrow, ~100 MB, more than a third of the peer's peak) and
+            # the growth during the listing.
+            detail = {
+                "speed >= 20x": ratio >= 20,
+                "growth <= 1/3": delta_ratio >= 3,
+                "whole-process peak <= 1/3": rss_ratio >= 3,
+            }
             self.add(
                 2,
                 case,
                 o,
                 p,
                 rss_ratio=rss_ratio,
-                rss_delta_ratio=p["rss_delta_kb"] / max(o["rss_delta_kb"], 1),
+                rss_delta_ratio=delta_ratio,
                 target="ours >= 20x faster; peak RSS <= 1/3",
                 met=ratio >= 20 and rss_ratio >= 3,
+                met_detail=detail,
             )
 
     # ---- 3. distance to the wire limit
