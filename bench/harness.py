@@ -474,7 +474,7 @@ CATEGORIES = (
     ),
     ("Python interpreter + GC", r"libpython"),
     ("numpy/openblas/pyarrow", r"openblas|libarrow|numpy|pyarrow|lib\.cpython"),
-    ("malloc/free/memcpy (libc)", r"libc\.so|malloc|free|memmove|memcpy"),
+    ("malloc/free/memcpy (libc, jemalloc)", r"libc\.so|malloc|free|memmove|memcpy|_rjem_|tcache"),
     ("kernel (syscalls, scheduler, socket copies)", r"\[kernel"),
 )
 
