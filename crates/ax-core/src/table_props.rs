@@ -543,27 +543,13 @@ fn check_tasks(batch: &RecordBatch, rows: &[GenTask]) -> Result<(), TestCaseErro
         let got = got.as_struct();
         let want = r.evaluators.get().unwrap_or_default();
         prop_assert_eq!(got.len(), want.len());
-        let ids = got
-            .column_by_name("evaluator_id")
-            .unwrap()
-            .as_string::<i32>();
-        let names = got
-            .column_by_name("evaluator_name")
-            .unwrap()
-            .as_string::<i32>();
-        let versions = got
-            .column_by_name("evaluator_version_id")
-            .unwrap()
-            .as_string::<i32>();
+        let text = |name: &str| got.column_by_name(name).unwrap().as_string::<i32>();
+        let ids = text("evaluator_id");
+        let names = text("evaluator_name");
+        let versions = text("evaluator_version_id");
+        let filters = text("query_filter");
+        let query_mappings = text("query_mappings");
         let mappings = got.column_by_name("column_mappings").unwrap().as_map();
-        let filters = got
-            .column_by_name("query_filter")
-            .unwrap()
-            .as_string::<i32>();
-        let query_mappings = got
-            .column_by_name("query_mappings")
-            .unwrap()
-            .as_string::<i32>();
         for (j, w) in want.iter().enumerate() {
             prop_assert_eq!(ids.value(j), w.id.as_str());
             prop_assert_eq!(

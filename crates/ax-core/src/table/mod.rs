@@ -734,12 +734,27 @@ pub struct Seen(u64);
 impl Seen {
     /// Marks column `i`; errors when it was already set in this row.
     pub fn mark<E: de::Error>(&mut self, i: usize, name: &'static str) -> Result<(), E> {
-        let bit = 1u64 << i;
-        if self.0 & bit != 0 {
-            return Err(E::duplicate_field(name));
+        if self.set(i) {
+            Ok(())
+        } else {
+            Err(E::duplicate_field(name))
         }
+    }
+
+    /// Marks column `i`; false when it was already set in this row.
+    pub fn set(&mut self, i: usize) -> bool {
+        let bit = 1u64 << i;
+        let fresh = self.0 & bit == 0;
         self.0 |= bit;
-        Ok(())
+        fresh
+    }
+
+    /// The name of the first of `required` (column, name) not set in this row.
+    pub fn first_missing(&self, required: &[(usize, &'static str)]) -> Option<&'static str> {
+        required
+            .iter()
+            .find(|(i, _)| !self.has(*i))
+            .map(|(_, name)| *name)
     }
 
     /// Whether column `i` was set.

@@ -32,7 +32,7 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::cells::EnumCell;
-use super::scan::{self, Bail, Marks, Scan, Scanner};
+use super::scan::{self, Bail, Scan, Scanner};
 use super::{next_field, parse_timestamp_micros, RowSink, Seen, Src, TimestampCell, Utf8Cell};
 use crate::model::TaskRunStatus;
 use crate::paginate::{Pagination, Resource};
@@ -96,6 +96,30 @@ impl TaskRunColumns {
             created_at: ts(),
             created_by_user_id: StringBuilder::with_capacity(rows, rows * 28),
             failure_reason: StringBuilder::with_capacity(rows, 0),
+        }
+    }
+
+    /// Appends what a run without the fields not marked in `seen` gets: nulls, and 0 for the
+    /// counters. Both decoding paths end a row with this.
+    fn complete_row(&mut self, seen: &Seen) {
+        for (i, b) in [
+            (EXPERIMENT_ID, &mut self.experiment_id),
+            (CREATED_BY, &mut self.created_by_user_id),
+            (FAILURE_REASON, &mut self.failure_reason),
+        ] {
+            if !seen.has(i) {
+                b.append_null();
+            }
+        }
+        for (i, b) in self.times.iter_mut().enumerate() {
+            if !seen.has(TIMES + i) {
+                b.append_null();
+            }
+        }
+        for (i, b) in self.counts.iter_mut().enumerate() {
+            if !seen.has(COUNTS + i) {
+                b.append_value(0);
+            }
         }
     }
 
@@ -182,7 +206,7 @@ pub(crate) fn serde_task_runs_page(
 
 /// One run object on the direct path; same columns as [`RunRowVisitor`].
 fn scan_run(s: &mut Scanner<'_>, c: &mut TaskRunColumns) -> Scan<()> {
-    let mut seen = Marks::default();
+    let mut seen = Seen::default();
     s.object(|s, key| {
         let field = match key.as_bytes() {
             b"id" => ID,
@@ -201,7 +225,9 @@ fn scan_run(s: &mut Scanner<'_>, c: &mut TaskRunColumns) -> Scan<()> {
             b"failure_reason" | b"failureReason" => FAILURE_REASON,
             _ => return s.skip(),
         };
-        seen.mark(field)?;
+        if !seen.set(field) {
+            return Err(Bail);
+        }
         match field {
             ID => c.id.append_value(s.string()?),
             TASK_ID => c.task_id.append_value(s.string()?),
@@ -227,30 +253,10 @@ fn scan_run(s: &mut Scanner<'_>, c: &mut TaskRunColumns) -> Scan<()> {
         }
         Ok(())
     })?;
-    for i in [ID, TASK_ID, STATUS, CREATED_AT] {
-        if !seen.has(i) {
-            return Err(Bail);
-        }
+    if seen.first_missing(&REQUIRED).is_some() {
+        return Err(Bail);
     }
-    for (i, b) in [
-        (EXPERIMENT_ID, &mut c.experiment_id),
-        (CREATED_BY, &mut c.created_by_user_id),
-        (FAILURE_REASON, &mut c.failure_reason),
-    ] {
-        if !seen.has(i) {
-            b.append_null();
-        }
-    }
-    for (i, b) in c.times.iter_mut().enumerate() {
-        if !seen.has(TIMES + i) {
-            b.append_null();
-        }
-    }
-    for (i, b) in c.counts.iter_mut().enumerate() {
-        if !seen.has(COUNTS + i) {
-            b.append_value(0);
-        }
-    }
+    c.complete_row(&seen);
     Ok(())
 }
 
@@ -306,6 +312,14 @@ const COUNTS: usize = 8;
 const CREATED_AT: usize = 11;
 const CREATED_BY: usize = 12;
 const FAILURE_REASON: usize = 13;
+
+/// Fields a run row must have.
+const REQUIRED: [(usize, &str); 4] = [
+    (ID, "id"),
+    (TASK_ID, "task_id"),
+    (STATUS, "status"),
+    (CREATED_AT, "created_at"),
+];
 
 const TIME_NAMES: [&str; 4] = [
     "run_started_at",
@@ -402,35 +416,10 @@ impl<'de> Visitor<'de> for RunRowVisitor<'_, 'de> {
                 src,
             })?;
         }
-        for (i, name) in [
-            (ID, "id"),
-            (TASK_ID, "task_id"),
-            (STATUS, "status"),
-            (CREATED_AT, "created_at"),
-        ] {
-            if !seen.has(i) {
-                return Err(de::Error::missing_field(name));
-            }
+        if let Some(name) = seen.first_missing(&REQUIRED) {
+            return Err(de::Error::missing_field(name));
         }
-        for (i, b) in [
-            (EXPERIMENT_ID, &mut c.experiment_id),
-            (CREATED_BY, &mut c.created_by_user_id),
-            (FAILURE_REASON, &mut c.failure_reason),
-        ] {
-            if !seen.has(i) {
-                b.append_null();
-            }
-        }
-        for (i, b) in c.times.iter_mut().enumerate() {
-            if !seen.has(TIMES + i) {
-                b.append_null();
-            }
-        }
-        for (i, b) in c.counts.iter_mut().enumerate() {
-            if !seen.has(COUNTS + i) {
-                b.append_value(0);
-            }
-        }
+        c.complete_row(&seen);
         Ok(())
     }
 }

@@ -311,25 +311,6 @@ pub(crate) fn envelope(
     Ok(pagination.unwrap_or_default())
 }
 
-/// Bits of the fields seen in one object; a second sighting gives up.
-#[derive(Default)]
-pub(crate) struct Marks(u64);
-
-impl Marks {
-    pub(crate) fn mark(&mut self, i: usize) -> Scan<()> {
-        let bit = 1u64 << i;
-        if self.0 & bit != 0 {
-            return Err(Bail);
-        }
-        self.0 |= bit;
-        Ok(())
-    }
-
-    pub(crate) fn has(&self, i: usize) -> bool {
-        self.0 & (1u64 << i) != 0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,7 +56,7 @@ use serde::Deserialize;
 use super::cells::{
     string_map_builder, string_map_type, EnumCell, JsonTextCell, StringListCell, StringMapCell,
 };
-use super::scan::{self, Bail, Marks, Scan, Scanner};
+use super::scan::{self, Bail, Scan, Scanner};
 use super::{next_field, parse_timestamp_micros, RowSink, Seen, Src, TimestampCell, Utf8Cell};
 use crate::model::TaskType;
 use crate::paginate::{Pagination, Resource};
@@ -145,6 +145,26 @@ impl EvaluatorColumns {
         self.id.len()
     }
 
+    /// Appends what an evaluator without the fields not marked in `seen` gets (nulls).
+    fn complete_item(&mut self, seen: &Seen) -> Result<(), String> {
+        for (i, b) in [
+            (1, &mut self.name),
+            (2, &mut self.query_filter),
+            (4, &mut self.version_id),
+            (5, &mut self.query_mappings),
+        ] {
+            if !seen.has(i) {
+                b.append_null();
+            }
+        }
+        if !seen.has(3) {
+            self.column_mappings
+                .append(false)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
     fn close_row(&mut self) -> Result<(), String> {
         let n = i32::try_from(self.items()).map_err(|_| "too many evaluators".to_owned())?;
         self.offsets.push(n);
@@ -215,6 +235,39 @@ impl TaskColumns {
             created_by_user_id: StringBuilder::with_capacity(rows, rows * 28),
             query_filters: StringBuilder::with_capacity(rows, 0),
         }
+    }
+
+    /// Appends what a task without the fields not marked in `seen` gets: nulls, `false` for
+    /// `is_continuous`, empty lists. Both decoding paths end a row with this.
+    fn complete_row(&mut self, seen: &Seen) -> Result<(), String> {
+        for (i, b) in [
+            (PROJECT_ID, &mut self.project_id),
+            (DATASET_ID, &mut self.dataset_id),
+            (QUERY_FILTER, &mut self.query_filter),
+            (RUN_CONFIGURATION, &mut self.run_configuration),
+            (CREATED_BY, &mut self.created_by_user_id),
+            (QUERY_FILTERS, &mut self.query_filters),
+        ] {
+            if !seen.has(i) {
+                b.append_null();
+            }
+        }
+        if !seen.has(SAMPLING_RATE) {
+            self.sampling_rate.append_null();
+        }
+        if !seen.has(IS_CONTINUOUS) {
+            self.is_continuous.append_value(false);
+        }
+        if !seen.has(EVALUATORS) {
+            self.evaluators.close_row()?;
+        }
+        if !seen.has(EXPERIMENT_IDS) {
+            self.experiment_ids.append(true);
+        }
+        if !seen.has(LAST_RUN_AT) {
+            self.last_run_at.append_null();
+        }
+        Ok(())
     }
 
     /// Finishes the builders into a batch with [`task_schema`].
@@ -351,6 +404,15 @@ const UPDATED_AT: usize = 13;
 const CREATED_BY: usize = 14;
 const QUERY_FILTERS: usize = 15;
 
+/// Fields a task row must have.
+const REQUIRED: [(usize, &str); 5] = [
+    (ID, "id"),
+    (NAME, "name"),
+    (TYPE, "type"),
+    (CREATED_AT, "created_at"),
+    (UPDATED_AT, "updated_at"),
+];
+
 impl RowSink for TaskColumns {
     fn append_row<'de, D: Deserializer<'de>>(
         &mut self,
@@ -457,45 +519,10 @@ impl<'de> Visitor<'de> for TaskRowVisitor<'_, 'de> {
                 }
             }
         }
-        for (i, name) in [
-            (ID, "id"),
-            (NAME, "name"),
-            (TYPE, "type"),
-            (CREATED_AT, "created_at"),
-            (UPDATED_AT, "updated_at"),
-        ] {
-            if !seen.has(i) {
-                return Err(de::Error::missing_field(name));
-            }
+        if let Some(name) = seen.first_missing(&REQUIRED) {
+            return Err(de::Error::missing_field(name));
         }
-        for (i, b) in [
-            (PROJECT_ID, &mut c.project_id),
-            (DATASET_ID, &mut c.dataset_id),
-            (QUERY_FILTER, &mut c.query_filter),
-            (RUN_CONFIGURATION, &mut c.run_configuration),
-            (CREATED_BY, &mut c.created_by_user_id),
-            (QUERY_FILTERS, &mut c.query_filters),
-        ] {
-            if !seen.has(i) {
-                b.append_null();
-            }
-        }
-        if !seen.has(SAMPLING_RATE) {
-            c.sampling_rate.append_null();
-        }
-        if !seen.has(IS_CONTINUOUS) {
-            c.is_continuous.append_value(false);
-        }
-        if !seen.has(EVALUATORS) {
-            c.evaluators.close_row().map_err(de::Error::custom)?;
-        }
-        if !seen.has(EXPERIMENT_IDS) {
-            c.experiment_ids.append(true);
-        }
-        if !seen.has(LAST_RUN_AT) {
-            c.last_run_at.append_null();
-        }
-        Ok(())
+        c.complete_row(&seen).map_err(de::Error::custom)
     }
 }
 
@@ -601,31 +628,16 @@ impl<'de> Visitor<'de> for EvaluatorRow<'_, 'de> {
                 }
             }
         }
-        if !seen.has(0) {
-            return Err(de::Error::missing_field("evaluator_id"));
+        if let Some(name) = seen.first_missing(&[(0, "evaluator_id")]) {
+            return Err(de::Error::missing_field(name));
         }
-        if !seen.has(1) {
-            c.name.append_null();
-        }
-        if !seen.has(2) {
-            c.query_filter.append_null();
-        }
-        if !seen.has(3) {
-            c.column_mappings.append(false).map_err(de::Error::custom)?;
-        }
-        if !seen.has(4) {
-            c.version_id.append_null();
-        }
-        if !seen.has(5) {
-            c.query_mappings.append_null();
-        }
-        Ok(())
+        c.complete_item(&seen).map_err(de::Error::custom)
     }
 }
 
 /// One task object on the direct path ([`scan`]); same columns as [`TaskRowVisitor`].
 fn scan_task(s: &mut Scanner<'_>, c: &mut TaskColumns) -> Scan<()> {
-    let mut seen = Marks::default();
+    let mut seen = Seen::default();
     s.object(|s, key| {
         let field = match key.as_bytes() {
             b"id" => ID,
@@ -646,7 +658,9 @@ fn scan_task(s: &mut Scanner<'_>, c: &mut TaskColumns) -> Scan<()> {
             b"query_filters" | b"queryFilters" => QUERY_FILTERS,
             _ => return s.skip(),
         };
-        seen.mark(field)?;
+        if !seen.set(field) {
+            return Err(Bail);
+        }
         match field {
             ID => c.id.append_value(s.string()?),
             NAME => c.name.append_value(s.string()?),
@@ -705,44 +719,15 @@ fn scan_task(s: &mut Scanner<'_>, c: &mut TaskColumns) -> Scan<()> {
         }
         Ok(())
     })?;
-    for i in [ID, NAME, TYPE, CREATED_AT, UPDATED_AT] {
-        if !seen.has(i) {
-            return Err(Bail);
-        }
+    if seen.first_missing(&REQUIRED).is_some() {
+        return Err(Bail);
     }
-    for (i, b) in [
-        (PROJECT_ID, &mut c.project_id),
-        (DATASET_ID, &mut c.dataset_id),
-        (QUERY_FILTER, &mut c.query_filter),
-        (RUN_CONFIGURATION, &mut c.run_configuration),
-        (CREATED_BY, &mut c.created_by_user_id),
-        (QUERY_FILTERS, &mut c.query_filters),
-    ] {
-        if !seen.has(i) {
-            b.append_null();
-        }
-    }
-    if !seen.has(SAMPLING_RATE) {
-        c.sampling_rate.append_null();
-    }
-    if !seen.has(IS_CONTINUOUS) {
-        c.is_continuous.append_value(false);
-    }
-    if !seen.has(EVALUATORS) {
-        c.evaluators.close_row().map_err(|_| Bail)?;
-    }
-    if !seen.has(EXPERIMENT_IDS) {
-        c.experiment_ids.append(true);
-    }
-    if !seen.has(LAST_RUN_AT) {
-        c.last_run_at.append_null();
-    }
-    Ok(())
+    c.complete_row(&seen).map_err(|_| Bail)
 }
 
 /// One evaluator object on the direct path; same columns as [`EvaluatorRow`].
 fn scan_evaluator(s: &mut Scanner<'_>, c: &mut EvaluatorColumns) -> Scan<()> {
-    let mut seen = Marks::default();
+    let mut seen = Seen::default();
     s.object(|s, key| {
         let field = match key.as_bytes() {
             b"evaluator_id" | b"evaluatorId" => 0,
@@ -753,7 +738,9 @@ fn scan_evaluator(s: &mut Scanner<'_>, c: &mut EvaluatorColumns) -> Scan<()> {
             b"query_mappings" | b"queryMappings" => 5,
             _ => return s.skip(),
         };
-        seen.mark(field)?;
+        if !seen.set(field) {
+            return Err(Bail);
+        }
         match field {
             0 => c.id.append_value(s.string()?),
             1 => c.name.append_option(s.opt_string()?),
@@ -782,22 +769,7 @@ fn scan_evaluator(s: &mut Scanner<'_>, c: &mut EvaluatorColumns) -> Scan<()> {
     if !seen.has(0) {
         return Err(Bail);
     }
-    if !seen.has(1) {
-        c.name.append_null();
-    }
-    if !seen.has(2) {
-        c.query_filter.append_null();
-    }
-    if !seen.has(3) {
-        c.column_mappings.append(false).map_err(|_| Bail)?;
-    }
-    if !seen.has(4) {
-        c.version_id.append_null();
-    }
-    if !seen.has(5) {
-        c.query_mappings.append_null();
-    }
-    Ok(())
+    c.complete_item(&seen).map_err(|_| Bail)
 }
 
 #[cfg(test)]
