@@ -185,10 +185,13 @@ pub fn decode_task_runs_page(body: &[u8]) -> Result<(RecordBatch, Pagination), S
 
 /// The direct path ([`scan`]): `None` when it gives up.
 pub(crate) fn scan_task_runs_page(body: &[u8], rows: usize) -> Option<(RecordBatch, Pagination)> {
-    let text = super::Src::of(body).text_of_body()?;
-    let mut cols = TaskRunColumns::with_capacity(rows);
-    let p = scan::envelope(text, "task_runs", |s| scan_run(s, &mut cols)).ok()?;
-    Some((cols.finish().ok()?, p))
+    scan::page(
+        body,
+        "task_runs",
+        TaskRunColumns::with_capacity(rows),
+        scan_run,
+        TaskRunColumns::finish,
+    )
 }
 
 /// The `serde_json` path (fast visitors, then the checked reference path).

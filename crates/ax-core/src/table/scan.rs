@@ -277,6 +277,20 @@ fn quote_or_backslash(b: &[u8]) -> Option<usize> {
     memchr::memchr2(b'"', b'\\', &b[at..]).map(|n| at + n)
 }
 
+/// A whole page on the direct path: `row` appends each item to `cols`, then `finish` makes
+/// the batch. `None` when the scanner gives up (the caller then takes the `serde_json` path).
+pub(crate) fn page<C>(
+    body: &[u8],
+    collection: &str,
+    mut cols: C,
+    mut row: impl FnMut(&mut Scanner<'_>, &mut C) -> Scan<()>,
+    finish: impl FnOnce(C) -> Result<arrow_array::RecordBatch, String>,
+) -> Option<(arrow_array::RecordBatch, Pagination)> {
+    let text = super::Src::of(body).text_of_body()?;
+    let p = envelope(text, collection, |s| row(s, &mut cols)).ok()?;
+    Some((finish(cols).ok()?, p))
+}
+
 /// Scans `{"<collection>": [items...], "pagination": {...}}` (other keys skipped), calling
 /// `row` for each item.
 pub(crate) fn envelope(

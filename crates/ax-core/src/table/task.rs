@@ -324,10 +324,13 @@ pub fn decode_tasks_page(body: &[u8]) -> Result<(RecordBatch, Pagination), Strin
 
 /// The direct path ([`scan`]): `None` when it gives up.
 pub(crate) fn scan_tasks_page(body: &[u8], rows: usize) -> Option<(RecordBatch, Pagination)> {
-    let text = super::Src::of(body).text_of_body()?;
-    let mut cols = TaskColumns::with_capacity(rows);
-    let p = scan::envelope(text, "tasks", |s| scan_task(s, &mut cols)).ok()?;
-    Some((cols.finish().ok()?, p))
+    scan::page(
+        body,
+        "tasks",
+        TaskColumns::with_capacity(rows),
+        scan_task,
+        TaskColumns::finish,
+    )
 }
 
 /// The `serde_json` path (fast visitors, then the checked reference path).
