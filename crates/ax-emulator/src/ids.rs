@@ -119,7 +119,6 @@ impl Timestamp {
         }
     }
 
-    #[allow(dead_code)] // used by tests and later resources
     pub(crate) fn as_str(&self) -> &str {
         &self.text
     }

@@ -159,6 +159,7 @@ mod control_runs;
 mod cursor;
 mod faults;
 mod ids;
+mod json_out;
 mod problem;
 mod resources;
 mod routes;

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::ids::Timestamp;
+use crate::json_out::{self, WriteJson};
 use crate::problem::ApiError;
 use crate::resources::{EvaluatorKind, SpaceChild};
 use crate::runs::{project_run_total, Plan, TaskRun};
@@ -95,6 +96,65 @@ pub(crate) struct Task {
     /// Sequence numbers of this task's runs, oldest first.
     #[serde(skip)]
     pub(crate) run_seqs: Vec<u64>,
+}
+
+impl WriteJson for TaskEvaluator {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"evaluator_id\":");
+        json_out::string(out, &self.evaluator_id);
+        out.extend_from_slice(b",\"evaluator_name\":");
+        json_out::string(out, &self.evaluator_name);
+        out.extend_from_slice(b",\"evaluator_version_id\":");
+        json_out::opt_string(out, self.evaluator_version_id.as_deref());
+        out.extend_from_slice(b",\"query_filter\":");
+        json_out::opt_string(out, self.query_filter.as_deref());
+        out.extend_from_slice(b",\"column_mappings\":");
+        json_out::value(out, &self.column_mappings);
+        out.extend_from_slice(b",\"query_mappings\":");
+        json_out::value(out, &self.query_mappings);
+        out.push(b'}');
+    }
+}
+
+impl WriteJson for Task {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let ts = |out: &mut Vec<u8>, t: Option<&Timestamp>| {
+            json_out::opt_string(out, t.map(Timestamp::as_str))
+        };
+        out.extend_from_slice(b"{\"id\":");
+        json_out::string(out, &self.id);
+        out.extend_from_slice(b",\"name\":");
+        json_out::string(out, &self.name);
+        out.extend_from_slice(b",\"type\":");
+        json_out::string(out, self.kind.as_str());
+        out.extend_from_slice(b",\"project_id\":");
+        json_out::opt_string(out, self.project_id.as_deref());
+        out.extend_from_slice(b",\"dataset_id\":");
+        json_out::opt_string(out, self.dataset_id.as_deref());
+        out.extend_from_slice(b",\"sampling_rate\":");
+        json_out::value(out, &self.sampling_rate);
+        out.extend_from_slice(b",\"is_continuous\":");
+        json_out::boolean(out, self.is_continuous);
+        out.extend_from_slice(b",\"query_filter\":");
+        json_out::opt_string(out, self.query_filter.as_deref());
+        out.extend_from_slice(b",\"evaluators\":");
+        json_out::array(out, &self.evaluators);
+        out.extend_from_slice(b",\"experiment_ids\":");
+        json_out::strings(out, &self.experiment_ids);
+        out.extend_from_slice(b",\"run_configuration\":");
+        json_out::value(out, &self.run_configuration);
+        out.extend_from_slice(b",\"last_run_at\":");
+        ts(out, self.last_run_at.as_ref());
+        out.extend_from_slice(b",\"created_at\":");
+        ts(out, Some(&self.created_at));
+        out.extend_from_slice(b",\"updated_at\":");
+        ts(out, Some(&self.updated_at));
+        out.extend_from_slice(b",\"created_by_user_id\":");
+        json_out::opt_string(out, self.created_by_user_id.as_deref());
+        out.extend_from_slice(b",\"query_filters\":");
+        json_out::value(out, &self.query_filters);
+        out.push(b'}');
+    }
 }
 
 impl Row for Task {
@@ -380,5 +440,115 @@ impl State {
             });
         }
         Ok(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-zA-Z0-9_=-]{0,30}",
+            any::<String>(),
+            "[a-z\"\\\\\u{0}-\u{1f}é]{0,12}",
+        ]
+    }
+
+    fn opt_text() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(text())
+    }
+
+    fn json_value() -> impl Strategy<Value = Option<Value>> {
+        proptest::option::of(prop_oneof![
+            Just(json!({"model": "gpt", "temperature": 0.25, "tags": ["a", "b\"c"]})),
+            text().prop_map(Value::String),
+            Just(json!([{"id": "q1", "filter": "x > 1"}])),
+        ])
+    }
+
+    fn evaluator() -> impl Strategy<Value = TaskEvaluator> {
+        (
+            text(),
+            text(),
+            opt_text(),
+            opt_text(),
+            any::<bool>(),
+            json_value(),
+        )
+            .prop_map(|(id, name, version, filter, mappings, query_mappings)| {
+                TaskEvaluator {
+                    evaluator_id: id,
+                    evaluator_name: name,
+                    evaluator_version_id: version,
+                    query_filter: filter,
+                    column_mappings: mappings.then(|| {
+                        let mut m = Map::new();
+                        m.insert("input".into(), Value::String("attributes.input".into()));
+                        m.insert("out\"put".into(), Value::String("a\\b".into()));
+                        m
+                    }),
+                    query_mappings,
+                }
+            })
+    }
+
+    prop_compose! {
+        fn task()(
+            id in text(),
+            name in text(),
+            kind in prop_oneof![
+                Just(TaskType::TemplateEvaluation),
+                Just(TaskType::CodeEvaluation),
+                Just(TaskType::RunExperiment),
+            ],
+            ids in (opt_text(), opt_text(), opt_text(), opt_text()),
+            sampling_rate in proptest::option::of(prop_oneof![
+                Just(0.1f64), Just(1.0), Just(1e-7), Just(0.333_333_333_333_333_3), 0.0f64..1.0,
+            ]),
+            is_continuous in any::<bool>(),
+            evaluators in proptest::collection::vec(evaluator(), 0..3),
+            experiment_ids in proptest::collection::vec(text(), 0..3),
+            values in (json_value(), json_value()),
+            times in (proptest::option::of(0i64..4_000_000_000_000), 0i64..4_000_000_000_000),
+        ) -> Task {
+            let (project_id, dataset_id, query_filter, created_by_user_id) = ids;
+            let (run_configuration, query_filters) = values;
+            let (last_run, created) = times;
+            Task {
+                seq: 1,
+                id,
+                name,
+                kind,
+                project_id,
+                dataset_id,
+                sampling_rate,
+                is_continuous,
+                query_filter,
+                evaluators,
+                experiment_ids,
+                run_configuration,
+                last_run_at: last_run.map(Timestamp::from_ms),
+                created_at: Timestamp::from_ms(created),
+                updated_at: Timestamp::from_ms(created + 1),
+                created_by_user_id,
+                query_filters,
+                filter_ids: None,
+                space_id: "s".into(),
+                run_seqs: Vec::new(),
+            }
+        }
+    }
+
+    proptest! {
+        /// `write_json` gives the derived `Serialize`'s bytes.
+        #[test]
+        fn write_json_like_serde(t in task()) {
+            let mut out = Vec::new();
+            t.write_json(&mut out);
+            prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&t).unwrap());
+        }
     }
 }

@@ -11,7 +11,7 @@ use axum::response::Response;
 use super::tasks::{check_space_access, task_for};
 use super::{check_fields, parse_object, Obj, QueryParams};
 use crate::auth::Caller;
-use crate::cursor::{json_response, list_response, take_page, PageRequest};
+use crate::cursor::{json_response, list_response_fast, take_page, PageRequest};
 use crate::ids::Timestamp;
 use crate::problem::ApiError;
 use crate::resources::Experiment;
@@ -321,7 +321,7 @@ pub(crate) async fn list(
     });
     let json: Vec<RunJson<'_>> = items.iter().map(|r| r.json(now)).collect();
     let refs: Vec<&RunJson<'_>> = json.iter().collect();
-    Ok(list_response(
+    Ok(list_response_fast(
         &sh.cursors,
         &page,
         "task_runs",

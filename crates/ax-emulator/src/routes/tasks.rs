@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::{check_filter_len, QueryParams};
 use crate::auth::Caller;
-use crate::cursor::{json_response, list_response, take_page, PageRequest};
+use crate::cursor::{json_response, list_response_fast, take_page, PageRequest};
 use crate::problem::ApiError;
 use crate::server::Shared;
 use crate::state::{contains_ci, Access, SpaceAccess, State as World, User};
@@ -123,7 +123,7 @@ pub(crate) async fn list(
             && kind.is_none_or(|k| t.kind == k)
             && access.readable(&t.space_id, space_name)
     });
-    Ok(list_response(
+    Ok(list_response_fast(
         &sh.cursors,
         &page,
         "tasks",
