@@ -152,6 +152,105 @@ fn envelope(collection: &str, items: Vec<Value>, p: &GenPagination) -> String {
         .to_string()
 }
 
+/// Members in the order the API writes them (tasks, evaluators, runs), for
+/// [`ordered_envelope`]. camelCase aliases and unknown keys come after these.
+const API_ORDER: &[&str] = &[
+    "id",
+    "name",
+    "type",
+    "project_id",
+    "dataset_id",
+    "sampling_rate",
+    "is_continuous",
+    "query_filter",
+    "evaluators",
+    "experiment_ids",
+    "run_configuration",
+    "last_run_at",
+    "created_at",
+    "updated_at",
+    "created_by_user_id",
+    "query_filters",
+    "evaluator_id",
+    "evaluator_name",
+    "evaluator_version_id",
+    "column_mappings",
+    "query_mappings",
+    "task_id",
+    "experiment_id",
+    "status",
+    "run_started_at",
+    "run_finished_at",
+    "data_start_time",
+    "data_end_time",
+    "num_successes",
+    "num_errors",
+    "num_skipped",
+    "failure_reason",
+];
+
+/// [`envelope`] with every object's members in one of four orders: sorted (as
+/// `serde_json::Map` keeps them), the API's order (what the scanner's key hints expect),
+/// the API's order reversed, and the API's order rotated (hints that match for a while, then
+/// miss).
+fn ordered_envelope(collection: &str, items: Vec<Value>, p: &GenPagination, order: u8) -> String {
+    fn rank(k: &str) -> usize {
+        API_ORDER
+            .iter()
+            .position(|a| *a == k)
+            .unwrap_or(API_ORDER.len())
+    }
+    /// `role`: 0 the envelope, 1 an item (of the page, or a task's evaluator: its own
+    /// members are reordered), 2 anything else (free-form values keep serde's order).
+    fn write(v: &Value, order: u8, role: u8, out: &mut String) {
+        let item = role == 1;
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                match order {
+                    1 if item => keys.sort_by_key(|k| rank(k)),
+                    2 if item => keys.sort_by_key(|k| std::cmp::Reverse(rank(k))),
+                    3 if item => {
+                        keys.sort_by_key(|k| rank(k));
+                        let n = keys.len();
+                        keys.rotate_left(n / 2);
+                    }
+                    _ => {}
+                }
+                out.push('{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    // The page's items, and a task's evaluators, are items.
+                    let items = role == 0 || (item && k == "evaluators");
+                    match &m[k] {
+                        Value::Array(a) if items => {
+                            out.push('[');
+                            for (j, x) in a.iter().enumerate() {
+                                if j > 0 {
+                                    out.push(',');
+                                }
+                                write(x, order, 1, out);
+                            }
+                            out.push(']');
+                        }
+                        x => write(x, order, 2, out),
+                    }
+                }
+                out.push('}');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let v: Value = serde_json::from_str(&envelope(collection, items, p)).expect("valid JSON");
+    let mut out = String::new();
+    write(&v, order, 0, &mut out);
+    out
+}
+
 type Scanned = fn(&[u8], usize) -> Option<(RecordBatch, Pagination)>;
 type Reference = fn(&[u8], usize) -> Result<(RecordBatch, Pagination), String>;
 
@@ -785,8 +884,8 @@ proptest! {
     }
 
     #[test]
-    fn tasks_round_trip(rows in proptest::collection::vec(task(), 0..4), p in pagination(), flips in mutations()) {
-        let body = envelope("tasks", rows.iter().map(GenTask::json).collect(), &p);
+    fn tasks_round_trip(rows in proptest::collection::vec(task(), 0..4), p in pagination(), flips in mutations(), order in 0u8..4) {
+        let body = ordered_envelope("tasks", rows.iter().map(GenTask::json).collect(), &p, order);
         let (batch, got) = decode_tasks_page(body.as_bytes()).map_err(TestCaseError::fail)?;
         prop_assert_eq!(&got, &p.expected());
         check_tasks(&batch, &rows)?;
@@ -803,8 +902,8 @@ proptest! {
     }
 
     #[test]
-    fn task_runs_round_trip(rows in proptest::collection::vec(run(), 0..5), p in pagination(), flips in mutations()) {
-        let body = envelope("task_runs", rows.iter().map(GenRun::json).collect(), &p);
+    fn task_runs_round_trip(rows in proptest::collection::vec(run(), 0..5), p in pagination(), flips in mutations(), order in 0u8..4) {
+        let body = ordered_envelope("task_runs", rows.iter().map(GenRun::json).collect(), &p, order);
         let (batch, got) = decode_task_runs_page(body.as_bytes()).map_err(TestCaseError::fail)?;
         prop_assert_eq!(&got, &p.expected());
         check_runs(&batch, &rows)?;

@@ -207,27 +207,49 @@ pub(crate) fn serde_task_runs_page(
     )
 }
 
+/// Field number of a key of [`scan_run`] (snake_case or camelCase).
+fn run_field(key: &[u8]) -> Option<usize> {
+    Some(match key {
+        b"id" => ID,
+        b"task_id" | b"taskId" => TASK_ID,
+        b"experiment_id" | b"experimentId" => EXPERIMENT_ID,
+        b"status" => STATUS,
+        b"run_started_at" | b"runStartedAt" => TIMES,
+        b"run_finished_at" | b"runFinishedAt" => TIMES + 1,
+        b"data_start_time" | b"dataStartTime" => TIMES + 2,
+        b"data_end_time" | b"dataEndTime" => TIMES + 3,
+        b"num_successes" | b"numSuccesses" => COUNTS,
+        b"num_errors" | b"numErrors" => COUNTS + 1,
+        b"num_skipped" | b"numSkipped" => COUNTS + 2,
+        b"created_at" | b"createdAt" => CREATED_AT,
+        b"created_by_user_id" | b"createdByUserId" => CREATED_BY,
+        b"failure_reason" | b"failureReason" => FAILURE_REASON,
+        _ => return None,
+    })
+}
+
+/// The keys of [`scan_run`] in the order the API writes them.
+const RUN_ORDER: [(&[u8], usize); 14] = [
+    (b"\"id\":", ID),
+    (b"\"task_id\":", TASK_ID),
+    (b"\"experiment_id\":", EXPERIMENT_ID),
+    (b"\"status\":", STATUS),
+    (b"\"run_started_at\":", TIMES),
+    (b"\"run_finished_at\":", TIMES + 1),
+    (b"\"data_start_time\":", TIMES + 2),
+    (b"\"data_end_time\":", TIMES + 3),
+    (b"\"num_successes\":", COUNTS),
+    (b"\"num_errors\":", COUNTS + 1),
+    (b"\"num_skipped\":", COUNTS + 2),
+    (b"\"created_at\":", CREATED_AT),
+    (b"\"created_by_user_id\":", CREATED_BY),
+    (b"\"failure_reason\":", FAILURE_REASON),
+];
+
 /// One run object on the direct path; same columns as [`RunRowVisitor`].
 fn scan_run(s: &mut Scanner<'_>, c: &mut TaskRunColumns) -> Scan<()> {
     let mut seen = Seen::default();
-    s.object(|s, key| {
-        let field = match key.as_bytes() {
-            b"id" => ID,
-            b"task_id" | b"taskId" => TASK_ID,
-            b"experiment_id" | b"experimentId" => EXPERIMENT_ID,
-            b"status" => STATUS,
-            b"run_started_at" | b"runStartedAt" => TIMES,
-            b"run_finished_at" | b"runFinishedAt" => TIMES + 1,
-            b"data_start_time" | b"dataStartTime" => TIMES + 2,
-            b"data_end_time" | b"dataEndTime" => TIMES + 3,
-            b"num_successes" | b"numSuccesses" => COUNTS,
-            b"num_errors" | b"numErrors" => COUNTS + 1,
-            b"num_skipped" | b"numSkipped" => COUNTS + 2,
-            b"created_at" | b"createdAt" => CREATED_AT,
-            b"created_by_user_id" | b"createdByUserId" => CREATED_BY,
-            b"failure_reason" | b"failureReason" => FAILURE_REASON,
-            _ => return s.skip(),
-        };
+    s.fields(&RUN_ORDER, run_field, |s, field| {
         if !seen.set(field) {
             return Err(Bail);
         }

@@ -249,6 +249,49 @@ impl<'a> Scanner<'a> {
             }
         }
     }
+
+    /// Calls `each` with the field number of every known member of an object (the scanner
+    /// is on the `{`); unknown members are skipped. `order` lists the `"key":` literals in
+    /// the order servers write them: a member whose key is the next one expected is
+    /// recognised by one comparison, without scanning the key as a string. Any other key
+    /// (another order, a camelCase alias, whitespace before the `:`) is read as a string and
+    /// looked up with `field`.
+    pub(crate) fn fields(
+        &mut self,
+        order: &[(&[u8], usize)],
+        field: impl Fn(&[u8]) -> Option<usize>,
+        mut each: impl FnMut(&mut Self, usize) -> Scan<()>,
+    ) -> Scan<()> {
+        self.expect(b'{')?;
+        if self.eat(b'}')? {
+            return Ok(());
+        }
+        let mut next = 0;
+        loop {
+            self.peek()?;
+            let known = match order.get(next) {
+                Some(&(lit, f)) if self.bytes()[self.pos..].starts_with(lit) => {
+                    self.pos += lit.len();
+                    next += 1;
+                    Some(f)
+                }
+                _ => {
+                    let f = field(self.key()?.as_bytes());
+                    if let Some(i) = f.and_then(|f| order.iter().position(|o| o.1 == f)) {
+                        next = i + 1;
+                    }
+                    f
+                }
+            };
+            match known {
+                Some(f) => each(self, f)?,
+                None => self.skip()?,
+            }
+            if !self.more(b'}')? {
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// Position of the first `"` or `\\` in `b`. Keys, IDs and timestamps are short, so this

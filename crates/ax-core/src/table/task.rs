@@ -638,29 +638,53 @@ impl<'de> Visitor<'de> for EvaluatorRow<'_, 'de> {
     }
 }
 
+/// Field number of a key of [`scan_task`] (snake_case or camelCase).
+fn task_field(key: &[u8]) -> Option<usize> {
+    Some(match key {
+        b"id" => ID,
+        b"name" => NAME,
+        b"type" | b"taskType" | b"task_type" => TYPE,
+        b"project_id" | b"projectId" => PROJECT_ID,
+        b"dataset_id" | b"datasetId" => DATASET_ID,
+        b"sampling_rate" | b"samplingRate" => SAMPLING_RATE,
+        b"is_continuous" | b"isContinuous" => IS_CONTINUOUS,
+        b"query_filter" | b"queryFilter" => QUERY_FILTER,
+        b"evaluators" => EVALUATORS,
+        b"experiment_ids" | b"experimentIds" => EXPERIMENT_IDS,
+        b"run_configuration" | b"runConfiguration" => RUN_CONFIGURATION,
+        b"last_run_at" | b"lastRunAt" => LAST_RUN_AT,
+        b"created_at" | b"createdAt" => CREATED_AT,
+        b"updated_at" | b"updatedAt" => UPDATED_AT,
+        b"created_by_user_id" | b"createdByUserId" => CREATED_BY,
+        b"query_filters" | b"queryFilters" => QUERY_FILTERS,
+        _ => return None,
+    })
+}
+
+/// The keys of [`scan_task`] in the order the API writes them.
+const TASK_ORDER: [(&[u8], usize); 16] = [
+    (b"\"id\":", ID),
+    (b"\"name\":", NAME),
+    (b"\"type\":", TYPE),
+    (b"\"project_id\":", PROJECT_ID),
+    (b"\"dataset_id\":", DATASET_ID),
+    (b"\"sampling_rate\":", SAMPLING_RATE),
+    (b"\"is_continuous\":", IS_CONTINUOUS),
+    (b"\"query_filter\":", QUERY_FILTER),
+    (b"\"evaluators\":", EVALUATORS),
+    (b"\"experiment_ids\":", EXPERIMENT_IDS),
+    (b"\"run_configuration\":", RUN_CONFIGURATION),
+    (b"\"last_run_at\":", LAST_RUN_AT),
+    (b"\"created_at\":", CREATED_AT),
+    (b"\"updated_at\":", UPDATED_AT),
+    (b"\"created_by_user_id\":", CREATED_BY),
+    (b"\"query_filters\":", QUERY_FILTERS),
+];
+
 /// One task object on the direct path ([`scan`]); same columns as [`TaskRowVisitor`].
 fn scan_task(s: &mut Scanner<'_>, c: &mut TaskColumns) -> Scan<()> {
     let mut seen = Seen::default();
-    s.object(|s, key| {
-        let field = match key.as_bytes() {
-            b"id" => ID,
-            b"name" => NAME,
-            b"type" | b"taskType" | b"task_type" => TYPE,
-            b"project_id" | b"projectId" => PROJECT_ID,
-            b"dataset_id" | b"datasetId" => DATASET_ID,
-            b"sampling_rate" | b"samplingRate" => SAMPLING_RATE,
-            b"is_continuous" | b"isContinuous" => IS_CONTINUOUS,
-            b"query_filter" | b"queryFilter" => QUERY_FILTER,
-            b"evaluators" => EVALUATORS,
-            b"experiment_ids" | b"experimentIds" => EXPERIMENT_IDS,
-            b"run_configuration" | b"runConfiguration" => RUN_CONFIGURATION,
-            b"last_run_at" | b"lastRunAt" => LAST_RUN_AT,
-            b"created_at" | b"createdAt" => CREATED_AT,
-            b"updated_at" | b"updatedAt" => UPDATED_AT,
-            b"created_by_user_id" | b"createdByUserId" => CREATED_BY,
-            b"query_filters" | b"queryFilters" => QUERY_FILTERS,
-            _ => return s.skip(),
-        };
+    s.fields(&TASK_ORDER, task_field, |s, field| {
         if !seen.set(field) {
             return Err(Bail);
         }
@@ -728,19 +752,33 @@ fn scan_task(s: &mut Scanner<'_>, c: &mut TaskColumns) -> Scan<()> {
     c.complete_row(&seen).map_err(|_| Bail)
 }
 
+/// Field number of a key of [`scan_evaluator`] (snake_case or camelCase).
+fn evaluator_field(key: &[u8]) -> Option<usize> {
+    Some(match key {
+        b"evaluator_id" | b"evaluatorId" => 0,
+        b"evaluator_name" | b"evaluatorName" => 1,
+        b"query_filter" | b"queryFilter" => 2,
+        b"column_mappings" | b"columnMappings" => 3,
+        b"evaluator_version_id" | b"evaluatorVersionId" => 4,
+        b"query_mappings" | b"queryMappings" => 5,
+        _ => return None,
+    })
+}
+
+/// The keys of [`scan_evaluator`] in the order the API writes them.
+const EVALUATOR_ORDER: [(&[u8], usize); 6] = [
+    (b"\"evaluator_id\":", 0),
+    (b"\"evaluator_name\":", 1),
+    (b"\"evaluator_version_id\":", 4),
+    (b"\"query_filter\":", 2),
+    (b"\"column_mappings\":", 3),
+    (b"\"query_mappings\":", 5),
+];
+
 /// One evaluator object on the direct path; same columns as [`EvaluatorRow`].
 fn scan_evaluator(s: &mut Scanner<'_>, c: &mut EvaluatorColumns) -> Scan<()> {
     let mut seen = Seen::default();
-    s.object(|s, key| {
-        let field = match key.as_bytes() {
-            b"evaluator_id" | b"evaluatorId" => 0,
-            b"evaluator_name" | b"evaluatorName" => 1,
-            b"query_filter" | b"queryFilter" => 2,
-            b"column_mappings" | b"columnMappings" => 3,
-            b"evaluator_version_id" | b"evaluatorVersionId" => 4,
-            b"query_mappings" | b"queryMappings" => 5,
-            _ => return s.skip(),
-        };
+    s.fields(&EVALUATOR_ORDER, evaluator_field, |s, field| {
         if !seen.set(field) {
             return Err(Bail);
         }
