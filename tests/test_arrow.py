@@ -210,3 +210,22 @@ def test_pandas_passes_options_to_pyarrow(client: Client, kit: SpaceKit) -> None
     row = next(i for i, t in enumerate(page) if t.name == "arrow-dtypes")
     mappings = df["evaluators"].iloc[row][0]["column_mappings"]
     assert mappings == {"input": "attributes.input.value"}
+
+
+def test_pandas_conversion_allocates_from_the_system_pool(client: Client, kit: SpaceKit) -> None:
+    """The conversion's buffers come from pyarrow's system pool unless the caller names a
+    pool (the system allocator returns large freed blocks to the OS; see to_pandas)."""
+    pytest.importorskip("pandas")
+    page = _task_listing(client, kit)
+    system = pa.system_memory_pool()
+    own = pa.proxy_memory_pool(pa.default_memory_pool())
+    before = system.bytes_allocated()
+    df = page.to_pandas()
+    assert system.bytes_allocated() > before  # held by df's columns
+    del df
+    # An explicit pool is used instead.
+    before = system.bytes_allocated()
+    df = page.to_pandas(memory_pool=own)
+    assert system.bytes_allocated() == before
+    assert own.bytes_allocated() > 0
+    assert len(df) == len(list(page))

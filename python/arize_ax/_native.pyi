@@ -135,6 +135,11 @@ class Page(Generic[_T]):
         argument is passed to ``pyarrow.Table.to_pandas``; a ``types_mapper`` is asked
         first and the rules above apply where it returns ``None``. ``arrow_dtypes=True``
         excludes ``types_mapper`` and ``nested_objects``.
+
+        Buffers the conversion allocates come from ``pyarrow.system_memory_pool()`` unless
+        ``memory_pool=`` is given: the system allocator hands large freed blocks back to the
+        operating system at once, where pyarrow's default pool keeps them, so the peak
+        memory of converting a large listing is lower (about 5 MB less for 20,000 runs).
         """
     def to_polars(self) -> Any:
         """A ``polars.DataFrame``; needs ``pip install "arize-ax[polars]"``."""
