@@ -193,7 +193,7 @@ macro_rules! tasks_client {
             ) -> PyResult<Py<PyAny>> {
                 warn::beta(py, "tasks.list")?;
                 let p = ListTasksParams { space, name, project, dataset, task_type, limit: Some(limit), cursor: None };
-                run_walk(py, $mode, &self.core, |core| async move { ax_core::Listing::collect(tasks::list_pages(&core, p)).await }, task_pages)
+                run_walk(py, $mode, &self.core, |core| async move { tasks::list_listing(&core, p).await }, task_pages)
             }
 
             /// A task by ID, or by name with `space`.
@@ -408,7 +408,7 @@ macro_rules! tasks_client {
             ) -> PyResult<Py<PyAny>> {
                 warn::beta(py, "tasks.list_runs")?;
                 let p = ListRunsParams { status, limit: Some(limit), cursor: None };
-                run_walk(py, $mode, &self.core, |core| async move { ax_core::Listing::collect(runs::list_runs_pages(&core, &task, space.as_deref(), p)).await }, run_pages)
+                run_walk(py, $mode, &self.core, |core| async move { runs::list_runs_listing(&core, &task, space.as_deref(), p).await }, run_pages)
             }
 
             /// A run by ID (the polling endpoint).

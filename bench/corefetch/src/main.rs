@@ -5,17 +5,17 @@
 //! ```text
 //! corefetch --base URL --key KEY --space SPACE_ID [--warmup 1] [--repeat 1] [--keep-pages]
 //! ```
-//! By default the pages go into an `ax_core::Listing`, as the package's `list_all` does
-//! (bodies dropped on arrival, batches merged every ~4,096 rows). `--keep-pages` collects the
-//! pages as they come, each with its JSON body and its own batch (what `list_all` did before),
-//! to compare memory and time.
+//! By default the walk is the package's `list_all` (`ax_core::api::tasks::list_listing`: pages
+//! scanned straight into chunks of ~4,096 rows, no JSON body kept). `--keep-pages` collects
+//! the pages as they come, each with its JSON body and its own batch (what `list_all` did
+//! before 2026-12-01), to compare memory and time.
 //! Prints one JSON line per timed walk: `{"seconds", "rows", "batches", "cpu_s", "peak_rss_kb",
 //! "rss_kb"}` (peak and current resident size of the process after the walk).
 
 use std::time::Instant;
 
-use ax_core::api::tasks::{list_pages, ListTasksParams};
-use ax_core::{Client, Config, ConfigInput, Listing};
+use ax_core::api::tasks::{list_listing, list_pages, ListTasksParams};
+use ax_core::{Client, Config, ConfigInput};
 use futures::TryStreamExt;
 
 #[cfg(feature = "jemalloc")]
@@ -87,8 +87,8 @@ async fn main() {
             ..Default::default()
         };
         let (c0, t) = (cpu_s(), Instant::now());
-        // As the package's blocking `list_all`: pages merged into a `Listing` as they arrive
-        // (bodies dropped). `--keep-pages` collects the pages with their bodies instead.
+        // As the package's blocking `list_all`: pages scanned into a `Listing`'s chunks.
+        // `--keep-pages` collects the pages with their bodies instead.
         let keep_pages = args.iter().any(|a| a == "--keep-pages");
         let collected = if keep_pages {
             list_pages(&client, params)
@@ -96,7 +96,7 @@ async fn main() {
                 .await
                 .map(|pages| (pages.iter().map(|p| p.batch.num_rows()).sum(), pages.len()))
         } else {
-            Listing::collect(list_pages(&client, params))
+            list_listing(&client, params)
                 .await
                 .map(|l| (l.num_rows(), l.batches().len()))
         };

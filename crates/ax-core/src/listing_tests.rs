@@ -131,3 +131,211 @@ fn an_unknown_run_status_fails_item_building_with_the_column_named() {
     let err = listing.items().unwrap_err().to_string();
     assert!(err.contains("PAUSED") && err.contains("status"), "{err}");
 }
+
+mod chunks {
+    //! Pages scanned straight into a chunk's builders ([`ChunkSink`]): the same table as
+    //! decoding every page on its own, also when the scanner gives up partway through a
+    //! page (the chunk is cut back to the rows before that page).
+
+    use arrow_array::RecordBatch;
+    use proptest::prelude::*;
+
+    use crate::paginate::{Chunk, ChunkSink, PageSink, Resource};
+    use crate::table::{TaskResource, TaskRunResource};
+
+    /// Where a task's JSON gets a string with an escape (which the scanner gives up on).
+    #[derive(Debug, Clone, Copy)]
+    enum Poison {
+        None,
+        /// In `name`, the second member: the row is left with only its `id`.
+        Name,
+        /// In an evaluator's name: part of an evaluator is left behind.
+        EvaluatorName,
+        /// In a `column_mappings` value: part of a map is left behind.
+        MappingValue,
+        /// In `created_by_user_id`, after the evaluators and lists are closed.
+        Late,
+    }
+
+    fn task(i: usize, poison: Poison) -> String {
+        let esc = |yes: bool, plain: String| {
+            if yes {
+                format!("{plain}\\\"x")
+            } else {
+                plain
+            }
+        };
+        let name = esc(matches!(poison, Poison::Name), format!("task {i}"));
+        let ev_name = esc(matches!(poison, Poison::EvaluatorName), format!("e{i}"));
+        let mapped = esc(matches!(poison, Poison::MappingValue), format!("in{i}"));
+        let by = esc(matches!(poison, Poison::Late), format!("VXNlcjo{i}"));
+        let evaluators = if i % 3 == 0 {
+            String::from("[]")
+        } else {
+            format!(
+                r#"[{{"evaluator_id":"RXZhbDo{i}","evaluator_name":"{ev_name}","evaluator_version_id":null,"query_filter":null,"column_mappings":{{"input":"{mapped}","output":"out"}},"query_mappings":null}},{{"evaluator_id":"RXZhbDpi{i}","evaluator_name":"second","column_mappings":null}}]"#
+            )
+        };
+        format!(
+            r#"{{"id":"VGFzazo{i}","name":"{name}","type":"TEMPLATE_EVALUATION","project_id":"UHJvajox","dataset_id":null,"sampling_rate":0.5,"is_continuous":{cont},"query_filter":null,"evaluators":{evaluators},"experiment_ids":["RXhwOj{i}"],"run_configuration":null,"last_run_at":null,"created_at":"2026-02-01T08:00:00.123Z","updated_at":"2026-02-01T08:00:00Z","created_by_user_id":"{by}","query_filters":null}}"#,
+            cont = i % 2 == 0
+        )
+    }
+
+    fn run(i: usize, poisoned: bool) -> String {
+        let reason = if poisoned {
+            "\"bad \\\" quote\""
+        } else {
+            "null"
+        };
+        format!(
+            r#"{{"id":"UnVuOj{i}","task_id":"VGFzazox","experiment_id":null,"status":"COMPLETED","run_started_at":"2026-02-01T08:00:00.100Z","run_finished_at":null,"data_start_time":null,"data_end_time":null,"num_successes":{i},"num_errors":0,"num_skipped":1,"created_at":"2026-02-01T08:00:00Z","created_by_user_id":null,"failure_reason":{reason}}}"#
+        )
+    }
+
+    fn body(collection: &str, items: &[String], has_more: bool, n: usize) -> bytes::Bytes {
+        format!(
+            r#"{{"{collection}":[{}],"pagination":{{"has_more":{has_more},"next_cursor":"c{n}"}}}}"#,
+            items.join(",")
+        )
+        .into()
+    }
+
+    /// Feeds `bodies` through a sink with `chunk_rows`, returning the chunks; checks the
+    /// item counts it reports.
+    fn walk<S: PageSink<Out = Chunk>>(mut sink: S, bodies: &[(bytes::Bytes, usize)]) -> Vec<Chunk> {
+        let mut out = Vec::new();
+        for (i, (b, rows)) in bodies.iter().enumerate() {
+            let more = i + 1 < bodies.len();
+            let (n, chunk) = sink.page(b.clone(), format!("http://e/{i}"), more).unwrap();
+            assert_eq!(n, *rows);
+            out.extend(chunk);
+        }
+        out.extend(sink.end().unwrap());
+        out
+    }
+
+    fn one_batch<R: Resource>(batches: &[RecordBatch]) -> RecordBatch {
+        arrow_select::concat::concat_batches(&R::schema(), batches).unwrap()
+    }
+
+    /// Every page decoded on its own, then concatenated: the reference.
+    fn reference<R: Resource>(bodies: &[(bytes::Bytes, usize)]) -> RecordBatch {
+        let batches: Vec<RecordBatch> = bodies
+            .iter()
+            .map(|(b, _)| R::decode_page(b).unwrap().0)
+            .collect();
+        one_batch::<R>(&batches)
+    }
+
+    fn poison() -> impl Strategy<Value = Poison> {
+        prop_oneof![
+            6 => Just(Poison::None),
+            1 => Just(Poison::Name),
+            1 => Just(Poison::EvaluatorName),
+            1 => Just(Poison::MappingValue),
+            1 => Just(Poison::Late),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn task_chunks_equal_pages_decoded_alone(
+            pages in proptest::collection::vec(proptest::collection::vec(poison(), 0..12), 1..9),
+            chunk_rows in 1usize..30,
+        ) {
+            let mut next = 0;
+            let bodies: Vec<(bytes::Bytes, usize)> = pages
+                .iter()
+                .enumerate()
+                .map(|(p, rows)| {
+                    let items: Vec<String> = rows
+                        .iter()
+                        .map(|&poison| {
+                            next += 1;
+                            task(next, poison)
+                        })
+                        .collect();
+                    (body("tasks", &items, p + 1 < pages.len(), p), rows.len())
+                })
+                .collect();
+            let mut sink = ChunkSink::<TaskResource>::default();
+            sink.chunk_rows = chunk_rows;
+            let chunks = walk(sink, &bodies);
+            prop_assert_eq!(chunks.iter().map(|c| c.pages).sum::<usize>(), bodies.len());
+            let batches: Vec<RecordBatch> = chunks.into_iter().flat_map(|c| c.batches).collect();
+            prop_assert!(batches.iter().all(|b| b.num_rows() > 0));
+            prop_assert_eq!(one_batch::<TaskResource>(&batches), reference::<TaskResource>(&bodies));
+            // Items rebuilt from the (possibly cut back) batches.
+            for b in &batches {
+                prop_assert!(TaskResource::items_from_batch(b).is_ok());
+            }
+        }
+
+        #[test]
+        fn run_chunks_equal_pages_decoded_alone(
+            pages in proptest::collection::vec(proptest::collection::vec(proptest::bool::weighted(0.1), 0..12), 1..9),
+            chunk_rows in 1usize..30,
+        ) {
+            let mut next = 0;
+            let bodies: Vec<(bytes::Bytes, usize)> = pages
+                .iter()
+                .enumerate()
+                .map(|(p, rows)| {
+                    let items: Vec<String> = rows
+                        .iter()
+                        .map(|&poisoned| {
+                            next += 1;
+                            run(next, poisoned)
+                        })
+                        .collect();
+                    (body("task_runs", &items, p + 1 < pages.len(), p), rows.len())
+                })
+                .collect();
+            let mut sink = ChunkSink::<TaskRunResource>::default();
+            sink.chunk_rows = chunk_rows;
+            let chunks = walk(sink, &bodies);
+            prop_assert_eq!(chunks.iter().map(|c| c.pages).sum::<usize>(), bodies.len());
+            let batches: Vec<RecordBatch> = chunks.into_iter().flat_map(|c| c.batches).collect();
+            prop_assert_eq!(one_batch::<TaskRunResource>(&batches), reference::<TaskRunResource>(&bodies));
+        }
+    }
+
+    /// Pages of 100 rows make chunks of whole pages: 4,100 rows each, then the rest.
+    #[test]
+    fn whole_pages_per_chunk() {
+        let bodies: Vec<(bytes::Bytes, usize)> = (0..100)
+            .map(|p| {
+                let items: Vec<String> =
+                    (0..100).map(|i| task(p * 100 + i, Poison::None)).collect();
+                (body("tasks", &items, p + 1 < 100, p), 100)
+            })
+            .collect();
+        let chunks = walk(ChunkSink::<TaskResource>::default(), &bodies);
+        let sizes: Vec<usize> = chunks
+            .iter()
+            .flat_map(|c| c.batches.iter().map(|b| b.num_rows()))
+            .collect();
+        assert_eq!(sizes, vec![4100, 4100, 1800]);
+        assert_eq!(
+            chunks.iter().map(|c| c.pages).collect::<Vec<_>>(),
+            vec![41, 41, 18]
+        );
+        assert_eq!(chunks[0].url, "http://e/0");
+        assert_eq!(chunks[1].url, "http://e/41");
+    }
+
+    /// A listing of one empty page still counts its page.
+    #[test]
+    fn an_empty_listing_is_one_page_and_no_batch() {
+        let chunks = walk(
+            ChunkSink::<TaskResource>::default(),
+            &[(body("tasks", &[], false, 0), 0)],
+        );
+        assert_eq!(chunks.len(), 1);
+        assert_eq!(chunks[0].pages, 1);
+        assert!(chunks[0].batches.is_empty());
+    }
+}

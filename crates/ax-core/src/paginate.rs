@@ -154,13 +154,14 @@ pub const LISTING_CHUNK_ROWS: usize = 4096;
 
 /// Every page of a listing, kept as Arrow data: what `list_all` hands to Python.
 ///
-/// The pages' batches are merged into record batches of about [`LISTING_CHUNK_ROWS`] rows
-/// while the walk goes on. The per-page batches are released as soon as they are merged, so
-/// their memory is reused by the pages that follow instead of adding up until the end (and a
-/// consumer imports a handful of batches, not hundreds). For a resource whose table holds the
-/// whole item ([`Resource::ITEMS_FROM_ARROW`]), each page's JSON body is dropped on arrival
-/// and typed items are rebuilt from the table when asked for; other resources keep their
-/// bodies for that.
+/// Its record batches hold about [`LISTING_CHUNK_ROWS`] rows each (whole pages), so a
+/// consumer imports a handful of batches, not hundreds. Tasks and runs come from
+/// [`Listing::collect_chunks`]: their pages are scanned straight into one chunk's builders,
+/// with no per-page batch and no merge copy, and no JSON body is kept (typed items are rebuilt
+/// from the table when asked for). Other resources come from [`Listing::collect`]: each
+/// page's batch is merged into the chunk as the walk goes on (and freed, so its memory is
+/// reused), and the bodies are kept for the items unless the table holds whole items
+/// ([`Resource::ITEMS_FROM_ARROW`]).
 pub struct Listing<R: Resource> {
     batches: Vec<RecordBatch>,
     pending: Vec<RecordBatch>,
@@ -226,6 +227,29 @@ impl<R: Resource> Listing<R> {
             listing.push(page)?;
         }
         listing.finish()
+    }
+
+    /// Collects every chunk of a [`chunks`] stream (pages scanned straight into the
+    /// chunks' builders: no per-page batches and no merge copy).
+    pub async fn collect_chunks<S>(stream: S) -> Result<Self>
+    where
+        S: Stream<Item = Result<Chunk>>,
+        R: ChunkResource,
+    {
+        use futures::TryStreamExt;
+        let mut listing = Self::new();
+        let mut stream = std::pin::pin!(stream);
+        while let Some(chunk) = stream.try_next().await? {
+            if listing.num_pages == 0 {
+                listing.url = chunk.url;
+            }
+            listing.num_pages += chunk.pages;
+            for batch in chunk.batches {
+                listing.num_rows += batch.num_rows();
+                listing.batches.push(batch);
+            }
+        }
+        Ok(listing)
     }
 
     /// Adds the next page.
@@ -385,6 +409,8 @@ struct StreamState {
     seen: HashSet<String>,
     pending_error: Option<Error>,
     done: bool,
+    /// Set once the stream has given its last item (the sink's end, or an error).
+    ended: bool,
     /// Empty pages with `has_more: true` in a row.
     empty_run: u32,
 }
@@ -433,6 +459,215 @@ pub fn pages<R: Resource>(
     limit: u32,
     cursor: Option<String>,
 ) -> impl Stream<Item = Result<Page<R>>> + Send + 'static {
+    walk(
+        client,
+        path,
+        query,
+        limit,
+        cursor,
+        DecodePages::<R>(PhantomData),
+    )
+}
+
+/// Streams the pages of a listing decoded straight into shared column builders: one
+/// [`Chunk`] per [`LISTING_CHUNK_ROWS`] rows or so (whole pages), then the rest. Requests,
+/// prefetching and the errors are those of [`pages`]. [`Listing::collect_chunks`] gathers
+/// them. Must be polled inside a tokio runtime.
+pub fn chunks<R: ChunkResource>(
+    client: Client,
+    path: String,
+    query: Vec<(String, String)>,
+    limit: u32,
+    cursor: Option<String>,
+) -> impl Stream<Item = Result<Chunk>> + Send + 'static {
+    walk(
+        client,
+        path,
+        query,
+        limit,
+        cursor,
+        ChunkSink::<R>::default(),
+    )
+}
+
+/// What a walk does with each page body it receives.
+pub(crate) trait PageSink: Send + 'static {
+    /// Collection key of the list envelope.
+    const COLLECTION: &'static str;
+    type Out: Send + 'static;
+    /// Takes one page; returns how many items it held, and an output if one is ready.
+    fn page(
+        &mut self,
+        body: Bytes,
+        url: String,
+        has_more: bool,
+    ) -> Result<(usize, Option<Self::Out>)>;
+    /// After the last page of a walk that ended without an error.
+    fn end(&mut self) -> Result<Option<Self::Out>>;
+}
+
+/// Each page decoded on its own ([`pages`]).
+struct DecodePages<R>(PhantomData<fn() -> R>);
+
+impl<R: Resource> PageSink for DecodePages<R> {
+    const COLLECTION: &'static str = R::COLLECTION;
+    type Out = Page<R>;
+    fn page(&mut self, body: Bytes, url: String, _: bool) -> Result<(usize, Option<Page<R>>)> {
+        let page = Page::from_body(body, url)?;
+        Ok((page.len(), Some(page)))
+    }
+    fn end(&mut self) -> Result<Option<Page<R>>> {
+        Ok(None)
+    }
+}
+
+/// A resource whose pages can be scanned straight into one set of column builders that
+/// spans many pages ([`chunks`]): tasks and task runs. Its items are rebuilt from Arrow
+/// ([`Resource::ITEMS_FROM_ARROW`]), since no JSON body is kept.
+pub trait ChunkResource: Resource {
+    type Columns: Send + 'static;
+    /// Empty builders sized for about `rows` rows.
+    fn columns(rows: usize) -> Self::Columns;
+    /// Rows the builders hold (all whole after a successful scan).
+    fn rows(c: &Self::Columns) -> usize;
+    /// Appends a page's items on the direct path. `None` when it gives up; the builders may
+    /// then hold part of the page after their earlier rows.
+    fn scan_into(body: &[u8], c: &mut Self::Columns) -> Option<Pagination>;
+    /// A batch of the first `rows` rows.
+    fn finish_rows(c: Self::Columns, rows: usize) -> std::result::Result<RecordBatch, String>;
+}
+
+/// Record batches of a walk with [`chunks`], and the pages they came from.
+#[derive(Debug)]
+pub struct Chunk {
+    /// Usually one batch; two when the direct scan gave up on a page (the rows before it,
+    /// then the page decoded on its own).
+    pub batches: Vec<RecordBatch>,
+    /// Pages that went into these batches (empty pages included).
+    pub pages: usize,
+    /// URL of the first of those pages.
+    pub url: String,
+}
+
+pub(crate) struct ChunkSink<R: ChunkResource> {
+    /// Rows after which the builders become a batch ([`LISTING_CHUNK_ROWS`]; smaller in
+    /// tests).
+    pub(crate) chunk_rows: usize,
+    columns: Option<R::Columns>,
+    rows: usize,
+    done: Vec<RecordBatch>,
+    pages: usize,
+    url: Option<String>,
+}
+
+impl<R: ChunkResource> Default for ChunkSink<R> {
+    fn default() -> Self {
+        ChunkSink {
+            chunk_rows: LISTING_CHUNK_ROWS,
+            columns: None,
+            rows: 0,
+            done: Vec::new(),
+            pages: 0,
+            url: None,
+        }
+    }
+}
+
+impl<R: ChunkResource> ChunkSink<R> {
+    fn finish_columns(&mut self, url: &str) -> Result<()> {
+        if let Some(cols) = self.columns.take() {
+            let rows = std::mem::take(&mut self.rows);
+            if rows > 0 {
+                let batch = R::finish_rows(cols, rows).map_err(|m| decode_error(url, m))?;
+                self.done.push(batch);
+            }
+        }
+        Ok(())
+    }
+
+    fn take_chunk(&mut self) -> Option<Chunk> {
+        if self.pages == 0 && self.done.is_empty() {
+            return None;
+        }
+        Some(Chunk {
+            batches: std::mem::take(&mut self.done),
+            pages: std::mem::take(&mut self.pages),
+            url: self.url.take().unwrap_or_default(),
+        })
+    }
+}
+
+fn decode_error(url: &str, message: String) -> Error {
+    Error::Decode {
+        method: "GET".into(),
+        url: url.to_owned(),
+        message,
+    }
+}
+
+impl<R: ChunkResource> PageSink for ChunkSink<R> {
+    const COLLECTION: &'static str = R::COLLECTION;
+    type Out = Chunk;
+
+    fn page(&mut self, body: Bytes, url: String, has_more: bool) -> Result<(usize, Option<Chunk>)> {
+        self.pages += 1;
+        if self.url.is_none() {
+            self.url = Some(url.clone());
+        }
+        // Room for a whole chunk when more pages follow; for a one-page listing, about what
+        // this body holds (a task is ~600 bytes of JSON, a run ~400).
+        let capacity = if has_more || self.rows > 0 {
+            self.chunk_rows + usize::try_from(MAX_LIMIT).unwrap_or(100)
+        } else {
+            (body.len() / 400).clamp(1, 1024)
+        };
+        let cols = self.columns.get_or_insert_with(|| R::columns(capacity));
+        let before = self.rows;
+        let added = if R::scan_into(&body, cols).is_some() {
+            let now = R::rows(cols);
+            self.rows = now;
+            now - before
+        } else {
+            // The scanner gave up partway: keep the rows before this page as a batch of
+            // their own, and decode this page by itself (the `serde_json` path, whose
+            // results and errors are the reference).
+            self.rows = before;
+            self.finish_columns(&url)?;
+            let (batch, _) = R::decode_page(&body).map_err(|m| decode_error(&url, m))?;
+            let n = batch.num_rows();
+            if n > 0 {
+                self.done.push(batch);
+            }
+            n
+        };
+        if self.rows >= self.chunk_rows {
+            self.finish_columns(&url)?;
+        }
+        let out = if self.done.is_empty() {
+            None
+        } else {
+            self.take_chunk()
+        };
+        Ok((added, out))
+    }
+
+    fn end(&mut self) -> Result<Option<Chunk>> {
+        let url = self.url.clone().unwrap_or_default();
+        self.finish_columns(&url)?;
+        Ok(self.take_chunk())
+    }
+}
+
+/// The walk behind [`pages`] and [`chunks`]: requests with the next one in flight, cursor
+/// checks, the empty-page limit; each body goes to `sink`.
+fn walk<D: PageSink>(
+    client: Client,
+    path: String,
+    query: Vec<(String, String)>,
+    limit: u32,
+    cursor: Option<String>,
+    sink: D,
+) -> impl Stream<Item = Result<D::Out>> + Send + 'static {
     let mut seen = HashSet::new();
     if let Some(c) = &cursor {
         seen.insert(c.clone());
@@ -448,88 +683,103 @@ pub fn pages<R: Resource>(
         seen,
         pending_error: check_limit(limit).err(),
         done: false,
+        ended: false,
         empty_run: 0,
     };
-    futures::stream::unfold(state, |mut st| async move {
-        if let Some(e) = st.pending_error.take() {
-            st.done = true;
-            return Some((Err(e), st));
-        }
-        if st.done {
-            return None;
-        }
-        let handle = match st.inflight.take() {
-            Some(h) => h,
-            None if !st.started => {
-                st.started = true;
-                let first = st.first_cursor.take();
-                st.spawn(first)
-            }
-            None => return None,
-        };
-        let (body, url) = match handle.await {
-            Ok(Ok(fetched)) => fetched,
-            Ok(Err(e)) => {
+    futures::stream::unfold((state, sink), |(mut st, mut sink)| async move {
+        loop {
+            if let Some(e) = st.pending_error.take() {
                 st.done = true;
-                return Some((Err(e), st));
+                st.ended = true;
+                return Some((Err(e), (st, sink)));
             }
-            Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
-            Err(_) => return None,
-        };
-        // Read the cursor first and put the next request in flight, then decode this page
-        // while it downloads.
-        let pagination = match scan_pagination(&body, R::COLLECTION) {
-            Ok(p) => p,
-            Err(message) => {
-                st.done = true;
-                let e = Error::Decode {
-                    method: "GET".into(),
-                    url,
-                    message,
+            if st.done {
+                if std::mem::replace(&mut st.ended, true) {
+                    return None;
+                }
+                return match sink.end() {
+                    Ok(Some(out)) => Some((Ok(out), (st, sink))),
+                    Ok(None) => None,
+                    Err(e) => Some((Err(e), (st, sink))),
                 };
-                return Some((Err(e), st));
             }
-        };
-        match (pagination.next_cursor, pagination.has_more) {
-            (Some(next), true) => {
-                if st.seen.insert(next.clone()) {
-                    st.inflight = Some(st.spawn(Some(next)));
-                    let_request_out().await;
-                } else {
-                    let url = format!("{}{}", st.client.base_url(), st.path);
-                    st.pending_error = Some(Error::RepeatedCursor { cursor: next, url });
+            let handle = match st.inflight.take() {
+                Some(h) => h,
+                None if !st.started => {
+                    st.started = true;
+                    let first = st.first_cursor.take();
+                    st.spawn(first)
                 }
-            }
-            (None, true) => {
-                // Stopping silently would pass a partial listing off as complete.
-                let url = format!("{}{}", st.client.base_url(), st.path);
-                st.pending_error = Some(Error::MissingCursor { url });
-            }
-            (_, false) => st.done = true,
-        }
-        match Page::from_body(body, url) {
-            Ok(page) => {
-                // Empty pages that say more follow are followed (a server may filter a
-                // whole page away), but not forever.
-                if page.is_empty() && page.has_more {
-                    st.empty_run += 1;
-                    if st.empty_run >= MAX_EMPTY_PAGES && st.pending_error.is_none() {
-                        st.inflight = None;
-                        st.pending_error = Some(Error::EmptyPages {
-                            url: format!("{}{}", st.client.base_url(), st.path),
-                            count: st.empty_run,
-                        });
+                None => {
+                    st.done = true;
+                    continue;
+                }
+            };
+            let (body, url) = match handle.await {
+                Ok(Ok(fetched)) => fetched,
+                Ok(Err(e)) => {
+                    st.done = true;
+                    st.ended = true;
+                    return Some((Err(e), (st, sink)));
+                }
+                Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+                Err(_) => return None,
+            };
+            // Read the cursor first and put the next request in flight, then decode this
+            // page while it downloads.
+            let pagination = match scan_pagination(&body, D::COLLECTION) {
+                Ok(p) => p,
+                Err(message) => {
+                    st.done = true;
+                    st.ended = true;
+                    return Some((Err(decode_error(&url, message)), (st, sink)));
+                }
+            };
+            let has_more = pagination.has_more;
+            match (pagination.next_cursor, pagination.has_more) {
+                (Some(next), true) => {
+                    if st.seen.insert(next.clone()) {
+                        st.inflight = Some(st.spawn(Some(next)));
+                        let_request_out().await;
+                    } else {
+                        let url = format!("{}{}", st.client.base_url(), st.path);
+                        st.pending_error = Some(Error::RepeatedCursor { cursor: next, url });
                     }
-                } else {
-                    st.empty_run = 0;
                 }
-                Some((Ok(page), st))
+                (None, true) => {
+                    // Stopping silently would pass a partial listing off as complete.
+                    let url = format!("{}{}", st.client.base_url(), st.path);
+                    st.pending_error = Some(Error::MissingCursor { url });
+                }
+                (_, false) => st.done = true,
             }
-            Err(e) => {
-                st.done = true;
-                st.inflight = None;
-                st.pending_error = None;
-                Some((Err(e), st))
+            match sink.page(body, url, has_more) {
+                Ok((rows, out)) => {
+                    // Empty pages that say more follow are followed (a server may filter a
+                    // whole page away), but not forever.
+                    if rows == 0 && has_more {
+                        st.empty_run += 1;
+                        if st.empty_run >= MAX_EMPTY_PAGES && st.pending_error.is_none() {
+                            st.inflight = None;
+                            st.pending_error = Some(Error::EmptyPages {
+                                url: format!("{}{}", st.client.base_url(), st.path),
+                                count: st.empty_run,
+                            });
+                        }
+                    } else {
+                        st.empty_run = 0;
+                    }
+                    if let Some(out) = out {
+                        return Some((Ok(out), (st, sink)));
+                    }
+                }
+                Err(e) => {
+                    st.done = true;
+                    st.ended = true;
+                    st.inflight = None;
+                    st.pending_error = None;
+                    return Some((Err(e), (st, sink)));
+                }
             }
         }
     })

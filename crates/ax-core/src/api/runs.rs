@@ -8,7 +8,7 @@ use super::{cursor, decode_json, path, required};
 use crate::client::Client;
 use crate::error::Result;
 use crate::model::{TaskRun, TaskRunStatus};
-use crate::paginate::{check_limit, fetch_page, pages, Page};
+use crate::paginate::{check_limit, chunks, fetch_page, pages, Listing, Page};
 use crate::transport::{ApiRequest, RetryClass};
 
 pub use crate::table::TaskRunResource;
@@ -83,6 +83,20 @@ pub fn list_runs_pages(
         }
     })
     .flatten()
+}
+
+/// Every run of a task from `p.cursor` on as Arrow data: the pages are scanned straight
+/// into the listing's chunks (what the package's `list_runs_all` returns).
+pub async fn list_runs_listing(
+    c: &Client,
+    task: &str,
+    space: Option<&str>,
+    p: ListRunsParams,
+) -> Result<Listing<TaskRunResource>> {
+    let (query, limit) = check_runs_params(&p)?;
+    let id = task_id(c, task, space).await?;
+    let walk = chunks::<TaskRunResource>(c.clone(), runs_path(&id), query, limit, p.cursor);
+    Listing::collect_chunks(walk).await
 }
 
 /// Every page of a task's runs, collected.

@@ -14,7 +14,7 @@ use super::{cursor, decode_json, max_len, path, required};
 use crate::client::Client;
 use crate::error::Result;
 use crate::model::{Patch, Task, TaskEvaluatorInput, TaskRun, TaskType};
-use crate::paginate::{check_limit, fetch_page, pages, Page};
+use crate::paginate::{check_limit, chunks, fetch_page, pages, Listing, Page};
 use crate::resolve::{self, is_resource_id, resolve_in_space, DATASET, PROJECT, TASK};
 use crate::transport::{ApiRequest, RetryClass};
 
@@ -117,6 +117,14 @@ pub fn list_pages(
         }
     })
     .flatten()
+}
+
+/// Every task from `p.cursor` on as Arrow data: the pages are scanned straight into the
+/// listing's chunks (what the package's `list_all` returns).
+pub async fn list_listing(c: &Client, p: ListTasksParams) -> Result<Listing<TaskResource>> {
+    let (query, limit) = list_query(c, &p).await?;
+    let walk = chunks::<TaskResource>(c.clone(), "/v2/tasks".into(), query, limit, p.cursor);
+    Listing::collect_chunks(walk).await
 }
 
 /// Every page of tasks, collected.

@@ -183,6 +183,15 @@ impl<'de, K: Deserialize<'de>> Visitor<'de> for FastKey<'de, K> {
     }
 }
 
+/// The first `rows` elements of `a` (`a` itself when it is no longer).
+pub(crate) fn prefix(a: arrow_array::ArrayRef, rows: usize) -> arrow_array::ArrayRef {
+    if a.len() > rows {
+        a.slice(0, rows)
+    } else {
+        a
+    }
+}
+
 /// Reads the next key of `map` as a `K` field identifier, by the fast or the reference path.
 pub(crate) fn next_field<'de, A, K>(map: &mut A, src: Src<'de>) -> Result<Option<K>, A::Error>
 where

@@ -25,7 +25,9 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use arrow_array::builder::{Int64Builder, StringBuilder, TimestampMicrosecondBuilder};
+use arrow_array::builder::{
+    ArrayBuilder, Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
+};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -33,9 +35,11 @@ use serde::Deserialize;
 
 use super::cells::EnumCell;
 use super::scan::{self, Bail, Scan, Scanner};
-use super::{next_field, parse_timestamp_micros, RowSink, Seen, Src, TimestampCell, Utf8Cell};
+use super::{
+    next_field, parse_timestamp_micros, prefix, RowSink, Seen, Src, TimestampCell, Utf8Cell,
+};
 use crate::model::TaskRunStatus;
-use crate::paginate::{Pagination, Resource};
+use crate::paginate::{ChunkResource, Pagination, Resource};
 
 /// The fixed schema of a task-runs table.
 pub fn task_run_schema() -> SchemaRef {
@@ -123,8 +127,20 @@ impl TaskRunColumns {
         }
     }
 
+    /// Rows appended so far (all whole after a successful scan).
+    pub(crate) fn rows(&self) -> usize {
+        self.id.len()
+    }
+
     /// Finishes the builders into a batch with [`task_run_schema`].
     pub fn finish(self) -> Result<RecordBatch, String> {
+        let rows = self.rows();
+        self.finish_rows(rows)
+    }
+
+    /// A batch of the first `rows` rows: what the columns held before a scan that gave up
+    /// partway (each column is cut back).
+    pub(crate) fn finish_rows(self, rows: usize) -> Result<RecordBatch, String> {
         let TaskRunColumns {
             mut id,
             mut task_id,
@@ -151,6 +167,7 @@ impl TaskRunColumns {
         columns.push(Arc::new(created_at.finish()));
         columns.push(Arc::new(created_by_user_id.finish()));
         columns.push(Arc::new(failure_reason.finish()));
+        let columns = columns.into_iter().map(|c| prefix(c, rows)).collect();
         RecordBatch::try_new(task_run_schema(), columns).map_err(|e| e.to_string())
     }
 }
@@ -170,6 +187,22 @@ impl Resource for TaskRunResource {
     const ITEMS_FROM_ARROW: bool = true;
     fn items_from_batch(batch: &RecordBatch) -> Result<Vec<Self::Item>, String> {
         super::items::task_runs_from_batch(batch)
+    }
+}
+
+impl ChunkResource for TaskRunResource {
+    type Columns = TaskRunColumns;
+    fn columns(rows: usize) -> TaskRunColumns {
+        TaskRunColumns::with_capacity(rows)
+    }
+    fn rows(c: &TaskRunColumns) -> usize {
+        c.rows()
+    }
+    fn scan_into(body: &[u8], c: &mut TaskRunColumns) -> Option<Pagination> {
+        scan::append(body, "task_runs", c, scan_run)
+    }
+    fn finish_rows(c: TaskRunColumns, rows: usize) -> Result<RecordBatch, String> {
+        c.finish_rows(rows)
     }
 }
 

@@ -349,12 +349,23 @@ pub(crate) fn page<C>(
     body: &[u8],
     collection: &str,
     mut cols: C,
-    mut row: impl FnMut(&mut Scanner<'_>, &mut C) -> Scan<()>,
+    row: impl FnMut(&mut Scanner<'_>, &mut C) -> Scan<()>,
     finish: impl FnOnce(C) -> Result<arrow_array::RecordBatch, String>,
 ) -> Option<(arrow_array::RecordBatch, Pagination)> {
-    let text = super::Src::of(body).text_of_body()?;
-    let p = envelope(text, collection, |s| row(s, &mut cols)).ok()?;
+    let p = append(body, collection, &mut cols, row)?;
     Some((finish(cols).ok()?, p))
+}
+
+/// Appends a page's items to `cols` on the direct path. `None` when the scanner gives up:
+/// `cols` may then hold some of this page's rows, and part of one, after its earlier rows.
+pub(crate) fn append<C>(
+    body: &[u8],
+    collection: &str,
+    cols: &mut C,
+    mut row: impl FnMut(&mut Scanner<'_>, &mut C) -> Scan<()>,
+) -> Option<Pagination> {
+    let text = super::Src::of(body).text_of_body()?;
+    envelope(text, collection, |s| row(s, cols)).ok()
 }
 
 /// Scans `{"<collection>": [items...], "pagination": {...}}` (other keys skipped), calling

@@ -57,9 +57,11 @@ use super::cells::{
     string_map_builder, string_map_type, EnumCell, JsonTextCell, StringListCell, StringMapCell,
 };
 use super::scan::{self, Bail, Scan, Scanner};
-use super::{next_field, parse_timestamp_micros, RowSink, Seen, Src, TimestampCell, Utf8Cell};
+use super::{
+    next_field, parse_timestamp_micros, prefix, RowSink, Seen, Src, TimestampCell, Utf8Cell,
+};
 use crate::model::TaskType;
-use crate::paginate::{Pagination, Resource};
+use crate::paginate::{ChunkResource, Pagination, Resource};
 
 fn timestamp() -> DataType {
     DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
@@ -171,14 +173,18 @@ impl EvaluatorColumns {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<ArrayRef, String> {
+    /// The list column of the first `rows` tasks (each child cut to those tasks' items; a
+    /// scan that gave up may have left part of an item behind).
+    fn finish(mut self, rows: usize) -> Result<ArrayRef, String> {
+        self.offsets.truncate(rows + 1);
+        let items = usize::try_from(*self.offsets.last().unwrap_or(&0)).unwrap_or(0);
         let children: Vec<ArrayRef> = vec![
-            Arc::new(self.id.finish()),
-            Arc::new(self.name.finish()),
-            Arc::new(self.query_filter.finish()),
-            Arc::new(self.column_mappings.finish()),
-            Arc::new(self.version_id.finish()),
-            Arc::new(self.query_mappings.finish()),
+            prefix(Arc::new(self.id.finish()), items),
+            prefix(Arc::new(self.name.finish()), items),
+            prefix(Arc::new(self.query_filter.finish()), items),
+            prefix(Arc::new(self.column_mappings.finish()), items),
+            prefix(Arc::new(self.version_id.finish()), items),
+            prefix(Arc::new(self.query_mappings.finish()), items),
         ];
         let structs =
             StructArray::try_new(evaluator_fields(), children, None).map_err(|e| e.to_string())?;
@@ -270,8 +276,20 @@ impl TaskColumns {
         Ok(())
     }
 
+    /// Rows appended so far (all whole after a successful scan).
+    pub(crate) fn rows(&self) -> usize {
+        self.id.len()
+    }
+
     /// Finishes the builders into a batch with [`task_schema`].
-    pub fn finish(mut self) -> Result<RecordBatch, String> {
+    pub fn finish(self) -> Result<RecordBatch, String> {
+        let rows = self.rows();
+        self.finish_rows(rows)
+    }
+
+    /// A batch of the first `rows` rows: what the columns held before a scan that gave up
+    /// partway (each column is cut back; the rest of the memory is simply not used).
+    pub(crate) fn finish_rows(mut self, rows: usize) -> Result<RecordBatch, String> {
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.id.finish()),
             Arc::new(self.name.finish()),
@@ -281,7 +299,7 @@ impl TaskColumns {
             Arc::new(self.sampling_rate.finish()),
             Arc::new(self.is_continuous.finish()),
             Arc::new(self.query_filter.finish()),
-            self.evaluators.finish()?,
+            self.evaluators.finish(rows)?,
             Arc::new(self.experiment_ids.finish()),
             Arc::new(self.run_configuration.finish()),
             Arc::new(self.last_run_at.finish()),
@@ -290,6 +308,7 @@ impl TaskColumns {
             Arc::new(self.created_by_user_id.finish()),
             Arc::new(self.query_filters.finish()),
         ];
+        let columns = columns.into_iter().map(|c| prefix(c, rows)).collect();
         RecordBatch::try_new(task_schema(), columns).map_err(|e| e.to_string())
     }
 }
@@ -309,6 +328,22 @@ impl Resource for TaskResource {
     const ITEMS_FROM_ARROW: bool = true;
     fn items_from_batch(batch: &RecordBatch) -> Result<Vec<Self::Item>, String> {
         super::items::tasks_from_batch(batch)
+    }
+}
+
+impl ChunkResource for TaskResource {
+    type Columns = TaskColumns;
+    fn columns(rows: usize) -> TaskColumns {
+        TaskColumns::with_capacity(rows)
+    }
+    fn rows(c: &TaskColumns) -> usize {
+        c.rows()
+    }
+    fn scan_into(body: &[u8], c: &mut TaskColumns) -> Option<Pagination> {
+        scan::append(body, "tasks", c, scan_task)
+    }
+    fn finish_rows(c: TaskColumns, rows: usize) -> Result<RecordBatch, String> {
+        c.finish_rows(rows)
     }
 }
 
@@ -792,8 +827,11 @@ fn scan_evaluator(s: &mut Scanner<'_>, c: &mut EvaluatorColumns) -> Scan<()> {
                 } else {
                     let m = &mut c.column_mappings;
                     s.object(|s, k| {
+                        // Value first, so a give-up never leaves a key without its value
+                        // (a chunk's columns are cut back to whole rows, see `finish_rows`).
+                        let v = s.opt_string()?;
                         m.keys().append_value(k);
-                        m.values().append_option(s.opt_string()?);
+                        m.values().append_option(v);
                         Ok(())
                     })?;
                     m.append(true).map_err(|_| Bail)?;
