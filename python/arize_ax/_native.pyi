@@ -96,8 +96,9 @@ class Page(Generic[_T]):
     def num_batches(self) -> int:
         """Number of Arrow record batches exported.
 
-        1 for a page from ``list``. ``list_all`` merges its pages while it fetches them into
-        batches of about 4,096 rows (whole pages), so 20,000 rows come as 5 batches.
+        1 for a page from ``list``. ``list_all`` gathers its pages, while it fetches them,
+        into batches of about 4,096 rows (whole pages), so 20,000 rows usually come as 5
+        batches (a page with escaped strings in its tasks or runs may start a new one).
         """
     @property
     def num_pages(self) -> int:
