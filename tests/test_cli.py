@@ -422,3 +422,29 @@ def test_prompts_on_a_terminal(emu: EmulatorServer, cfg_dir: Path, org_id: str) 
     child.close()
     assert child.exitstatus == 1
     assert emu.client().spaces.get(space="typed-at-prompt").name == "typed-at-prompt"
+
+
+def test_console_script_path_skips_typing_and_dataclasses() -> None:
+    """`ax` goes through the package's __init__; `errors` and `types` (which import typing
+    and dataclasses, more than the native module costs) load only when first used."""
+    code = (
+        "import sys\n"
+        "from arize_ax._native import run_cli\n"
+        "heavy = ('typing', 'dataclasses', 'arize_ax.errors', 'arize_ax.types')\n"
+        "print([m for m in heavy if m in sys.modules])\n"
+        "import arize_ax\n"
+        "from arize_ax import BetaWarning, Message, errors, types\n"
+        "print(BetaWarning is errors.BetaWarning, Message is types.Message,\n"
+        "      arize_ax.RunTimeoutError is errors.RunTimeoutError,\n"
+        "      {'errors', 'types', 'EvaluatorInput'} <= set(dir(arize_ax)))\n"
+        "try:\n"
+        "    arize_ax.no_such_name\n"
+        "except AttributeError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [
+        "[]",
+        "True True True True",
+        "module 'arize_ax' has no attribute 'no_such_name'",
+    ]

@@ -14,7 +14,6 @@ same methods as awaitables. The bundled emulator lives in :mod:`arize_ax.testing
 
 from __future__ import annotations
 
-from . import errors, types
 from ._native import (
     AsyncClient,
     AsyncSpacesClient,
@@ -32,14 +31,52 @@ from ._native import (
     TasksClient,
     __version__,
 )
-from .errors import BetaWarning, RunTimeoutError
-from .types import (
-    AgentCallConfig,
-    EvaluatorInput,
-    LLMGenerationConfig,
-    Message,
-    TemplateEvaluationConfig,
-)
+
+# `errors` and `types` (and the names taken from them) load on first use (PEP 562): they
+# import `typing` and `dataclasses`, which cost more than the native module itself, and the
+# `ax` console script, which goes through this package, needs neither.
+# A module-level TYPE_CHECKING constant (not typing's) is honoured by type checkers.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from . import errors, types
+    from .errors import BetaWarning, RunTimeoutError
+    from .types import (
+        AgentCallConfig,
+        EvaluatorInput,
+        LLMGenerationConfig,
+        Message,
+        TemplateEvaluationConfig,
+    )
+
+_LAZY = {
+    "errors": (".errors", None),
+    "types": (".types", None),
+    "BetaWarning": (".errors", "BetaWarning"),
+    "RunTimeoutError": (".errors", "RunTimeoutError"),
+    "AgentCallConfig": (".types", "AgentCallConfig"),
+    "EvaluatorInput": (".types", "EvaluatorInput"),
+    "LLMGenerationConfig": (".types", "LLMGenerationConfig"),
+    "Message": (".types", "Message"),
+    "TemplateEvaluationConfig": (".types", "TemplateEvaluationConfig"),
+}
+
+
+def __getattr__(name: str) -> object:
+    try:
+        module_name, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'arize_ax' has no attribute {name!r}") from None
+    import importlib
+
+    module = importlib.import_module(module_name, __name__)
+    value = module if attr is None else getattr(module, attr)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "AgentCallConfig",
