@@ -140,7 +140,7 @@ mod chunks {
     use arrow_array::RecordBatch;
     use proptest::prelude::*;
 
-    use crate::paginate::{Chunk, ChunkSink, PageSink, Resource};
+    use crate::paginate::{Chunk, ChunkResource, ChunkSink, PageSink, Resource};
     use crate::table::{TaskResource, TaskRunResource};
 
     /// Where a task's JSON gets a string with an escape (which the scanner gives up on).
@@ -228,6 +228,36 @@ mod chunks {
         one_batch::<R>(&batches)
     }
 
+    /// One page body per element of `pages`, items numbered from 1 across pages, made by
+    /// `item` from each element's marker; with each page's item count.
+    fn bodies_of<T: Copy>(
+        collection: &str,
+        pages: &[Vec<T>],
+        item: impl Fn(usize, T) -> String,
+    ) -> Vec<(bytes::Bytes, usize)> {
+        let mut next = 0;
+        pages
+            .iter()
+            .enumerate()
+            .map(|(p, rows)| {
+                let items: Vec<String> = rows
+                    .iter()
+                    .map(|&marker| {
+                        next += 1;
+                        item(next, marker)
+                    })
+                    .collect();
+                (body(collection, &items, p + 1 < pages.len(), p), rows.len())
+            })
+            .collect()
+    }
+
+    fn sink<R: ChunkResource>(chunk_rows: usize) -> ChunkSink<R> {
+        let mut sink = ChunkSink::<R>::default();
+        sink.chunk_rows = chunk_rows;
+        sink
+    }
+
     fn poison() -> impl Strategy<Value = Poison> {
         prop_oneof![
             6 => Just(Poison::None),
@@ -246,24 +276,8 @@ mod chunks {
             pages in proptest::collection::vec(proptest::collection::vec(poison(), 0..12), 1..9),
             chunk_rows in 1usize..30,
         ) {
-            let mut next = 0;
-            let bodies: Vec<(bytes::Bytes, usize)> = pages
-                .iter()
-                .enumerate()
-                .map(|(p, rows)| {
-                    let items: Vec<String> = rows
-                        .iter()
-                        .map(|&poison| {
-                            next += 1;
-                            task(next, poison)
-                        })
-                        .collect();
-                    (body("tasks", &items, p + 1 < pages.len(), p), rows.len())
-                })
-                .collect();
-            let mut sink = ChunkSink::<TaskResource>::default();
-            sink.chunk_rows = chunk_rows;
-            let chunks = walk(sink, &bodies);
+            let bodies = bodies_of("tasks", &pages, task);
+            let chunks = walk(sink::<TaskResource>(chunk_rows), &bodies);
             prop_assert_eq!(chunks.iter().map(|c| c.pages).sum::<usize>(), bodies.len());
             let batches: Vec<RecordBatch> = chunks.into_iter().flat_map(|c| c.batches).collect();
             prop_assert!(batches.iter().all(|b| b.num_rows() > 0));
@@ -279,24 +293,8 @@ mod chunks {
             pages in proptest::collection::vec(proptest::collection::vec(proptest::bool::weighted(0.1), 0..12), 1..9),
             chunk_rows in 1usize..30,
         ) {
-            let mut next = 0;
-            let bodies: Vec<(bytes::Bytes, usize)> = pages
-                .iter()
-                .enumerate()
-                .map(|(p, rows)| {
-                    let items: Vec<String> = rows
-                        .iter()
-                        .map(|&poisoned| {
-                            next += 1;
-                            run(next, poisoned)
-                        })
-                        .collect();
-                    (body("task_runs", &items, p + 1 < pages.len(), p), rows.len())
-                })
-                .collect();
-            let mut sink = ChunkSink::<TaskRunResource>::default();
-            sink.chunk_rows = chunk_rows;
-            let chunks = walk(sink, &bodies);
+            let bodies = bodies_of("task_runs", &pages, run);
+            let chunks = walk(sink::<TaskRunResource>(chunk_rows), &bodies);
             prop_assert_eq!(chunks.iter().map(|c| c.pages).sum::<usize>(), bodies.len());
             let batches: Vec<RecordBatch> = chunks.into_iter().flat_map(|c| c.batches).collect();
             prop_assert_eq!(one_batch::<TaskRunResource>(&batches), reference::<TaskRunResource>(&bodies));
