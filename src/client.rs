@@ -8,6 +8,7 @@ use ax_core::{Config, ConfigInput};
 use pyo3::prelude::*;
 
 use crate::errors::{validation, ToPyErr};
+use crate::lookups::*;
 use crate::spaces::{AsyncSpacesClient, SpacesClient};
 use crate::tasks::{AsyncTasksClient, TasksClient};
 
@@ -74,12 +75,16 @@ fn build(
 }
 
 macro_rules! client_class {
-    ($class:ident, $pyname:literal, $spaces:ident, $tasks:ident) => {
+    (
+        $class:ident, $pyname:literal, $spaces:ident, $tasks:ident,
+        { $($field:ident: $sub:ident = $doc:literal),* $(,)? }
+    ) => {
         #[pyclass(module = "arize_ax._native", name = $pyname, frozen)]
         pub struct $class {
             core: ax_core::Client,
             spaces: Py<$spaces>,
             tasks: Py<$tasks>,
+            $($field: Py<$sub>,)*
         }
 
         #[pymethods]
@@ -117,8 +122,17 @@ macro_rules! client_class {
                 )?;
                 let spaces = Py::new(py, $spaces::new(core.clone()))?;
                 let tasks = Py::new(py, $tasks::new(core.clone()))?;
-                Ok($class { core, spaces, tasks })
+                $(let $field = Py::new(py, $sub::new(core.clone()))?;)*
+                Ok($class { core, spaces, tasks, $($field,)* })
             }
+
+            $(
+            #[doc = $doc]
+            #[getter]
+            fn $field(&self, py: Python<'_>) -> Py<$sub> {
+                self.$field.clone_ref(py)
+            }
+            )*
 
             /// Spaces operations.
             #[getter]
@@ -158,10 +172,21 @@ macro_rules! client_class {
     };
 }
 
-client_class!(Client, "Client", SpacesClient, TasksClient);
-client_class!(
-    AsyncClient,
-    "AsyncClient",
-    AsyncSpacesClient,
-    AsyncTasksClient
-);
+client_class!(Client, "Client", SpacesClient, TasksClient, {
+    organizations: OrganizationsClient = "Organizations (read): `list`, `list_all`, `get`.",
+    users: UsersClient = "Account users (read): `list`, `list_all`, `get` by ID or e-mail.",
+    projects: ProjectsClient = "Projects (read): `list`, `list_all`, `get`.",
+    datasets: DatasetsClient = "Datasets (read): `list`, `list_all`, `get` (with versions).",
+    experiments: ExperimentsClient = "Experiments (read): `list`, `list_all`, `get`.",
+    evaluators: EvaluatorsClient = "Evaluators (read): `list`, `list_all`, `get`, versions.",
+    ai_integrations: AiIntegrationsClient = "AI integrations (read): `list`, `list_all`, `get`.",
+});
+client_class!(AsyncClient, "AsyncClient", AsyncSpacesClient, AsyncTasksClient, {
+    organizations: AsyncOrganizationsClient = "Organizations (read): `list`, `list_all`, `get`.",
+    users: AsyncUsersClient = "Account users (read): `list`, `list_all`, `get` by ID or e-mail.",
+    projects: AsyncProjectsClient = "Projects (read): `list`, `list_all`, `get`.",
+    datasets: AsyncDatasetsClient = "Datasets (read): `list`, `list_all`, `get` (with versions).",
+    experiments: AsyncExperimentsClient = "Experiments (read): `list`, `list_all`, `get`.",
+    evaluators: AsyncEvaluatorsClient = "Evaluators (read): `list`, `list_all`, `get`, versions.",
+    ai_integrations: AsyncAiIntegrationsClient = "AI integrations (read): `list`, `list_all`, `get`.",
+});

@@ -16,8 +16,10 @@ mod client;
 mod convert;
 mod emulator;
 mod errors;
+mod lookups;
 mod models;
 mod page;
+mod records;
 mod runtime;
 mod spaces;
 mod task_models;
@@ -42,6 +44,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<page::Page>()?;
     m.add_class::<page::Pagination>()?;
     m.add_class::<emulator::Emulator>()?;
+    lookups::register(m)?;
     m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
     Ok(())
 }

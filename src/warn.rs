@@ -11,6 +11,20 @@ static WARNED: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
 
 /// Warns that `method` (e.g. `"spaces.list"`) is a beta API, the first time only.
 pub fn beta(py: Python<'_>, method: &'static str) -> PyResult<()> {
+    warn_once(py, method, "BETA", "a beta")
+}
+
+/// The official SDK's release stage of a supporting-resource method: its AI integration
+/// methods are ALPHA, the others BETA.
+pub fn prerelease(py: Python<'_>, method: &'static str) -> PyResult<()> {
+    if method.starts_with("ai_integrations.") {
+        warn_once(py, method, "ALPHA", "an alpha")
+    } else {
+        beta(py, method)
+    }
+}
+
+fn warn_once(py: Python<'_>, method: &'static str, stage: &str, article: &str) -> PyResult<()> {
     {
         let mut guard = WARNED.lock().unwrap_or_else(|p| p.into_inner());
         if !guard.get_or_insert_with(HashSet::new).insert(method) {
@@ -19,7 +33,7 @@ pub fn beta(py: Python<'_>, method: &'static str) -> PyResult<()> {
     }
     let category = py.import("arize_ax.errors")?.getattr("BetaWarning")?;
     let message = format!(
-        "[BETA] {method} is a beta API in arize-ax v{} and may change without notice. \
+        "[{stage}] {method} is {article} API in arize-ax v{} and may change without notice. \
          If you experience unexpected failures, please upgrade to the most recent version \
          of the package.",
         env!("CARGO_PKG_VERSION")

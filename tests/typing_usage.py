@@ -7,16 +7,25 @@ from datetime import datetime
 
 import pyarrow as pa
 from arize_ax import (
+    AiIntegration,
     AsyncClient,
     Client,
+    Dataset,
+    DatasetVersion,
+    Evaluator,
     EvaluatorInput,
+    EvaluatorVersion,
+    Experiment,
     LLMGenerationConfig,
     Message,
+    Organization,
     Page,
+    Project,
     Space,
     SpaceMembership,
     Task,
     TaskRun,
+    User,
 )
 from arize_ax.errors import ApiError, NameNotFoundError, RunTimeoutError
 from arize_ax.testing import EmulatorServer
@@ -82,3 +91,32 @@ def main() -> None:
         runs: Page[TaskRun] = client.tasks.list_runs_all(task=task.id)
         many: list[TaskRun] = client.tasks.wait_for_runs(run_ids=[r.id for r in runs])
         print(len(many), runs.to_arrow())
+
+        # Lookups: every ID a task needs, from names.
+        ev: Evaluator = client.evaluators.get(evaluator="hallucination", space="staging")
+        ver: EvaluatorVersion | None = ev.version
+        versions: Page[EvaluatorVersion] = client.evaluators.list_versions(evaluator=ev.id)
+        one: EvaluatorVersion = client.evaluators.get_version(version_id=versions.items[0].id)
+        proj: Project = client.projects.get(project="support-bot", space="staging")
+        ds: Dataset = client.datasets.get(dataset="golden-questions", space="staging")
+        dv: list[DatasetVersion] | None = ds.versions
+        exps: Page[Experiment] = client.experiments.list_all(dataset=ds.id)
+        ai: AiIntegration = client.ai_integrations.get(
+            integration="openai-default", space="staging"
+        )
+        org: Organization = client.organizations.get(organization="Acme AI")
+        who: User | None = client.users.get(user="ada.admin@example.com")
+        users: Page[User] = client.users.list(status=["ACTIVE"], limit=10)
+        print(ver, one.commit_hash, proj.space_id, dv, len(exps), ai.model_names, org.id, who)
+        print(users.to_pandas(), ev.to_dict())
+
+        async def lookups() -> None:
+            ac = AsyncClient(api_key=emu.api_key, base_url=emu.url)
+            p: Page[Project] = await ac.projects.list(space="staging")
+            e: Evaluator = await ac.evaluators.get(
+                evaluator="hallucination", space=p.items[0].space_id
+            )
+            u: User | None = await ac.users.get(user="x@example.com")
+            print(e.type, u)
+
+        asyncio.run(lookups())

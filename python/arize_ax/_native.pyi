@@ -7,6 +7,9 @@ from typing import Any, Generic, Literal, TypeVar
 
 from typing_extensions import Self
 
+from . import _lookups as _lk
+from ._lookups import *  # noqa: F403  (the supporting resources' classes)
+
 __version__: str
 
 _T = TypeVar("_T")
@@ -109,6 +112,25 @@ class Page(Generic[_T]):
     @property
     def tasks(self) -> list[_T]:
         """The items (task listings only)."""
+    @property
+    def organizations(self) -> list[_T]:
+        """The items under the official SDK's attribute name (organization listings only;
+        likewise ``users``, ``projects``, ``datasets``, ``experiments``, ``evaluators``,
+        ``evaluator_versions`` and ``ai_integrations``)."""
+    @property
+    def users(self) -> list[_T]: ...
+    @property
+    def projects(self) -> list[_T]: ...
+    @property
+    def datasets(self) -> list[_T]: ...
+    @property
+    def experiments(self) -> list[_T]: ...
+    @property
+    def evaluators(self) -> list[_T]: ...
+    @property
+    def evaluator_versions(self) -> list[_T]: ...
+    @property
+    def ai_integrations(self) -> list[_T]: ...
     @property
     def task_runs(self) -> list[_T]:
         """The items (run listings only)."""
@@ -687,6 +709,27 @@ class Client:
     def spaces(self) -> SpacesClient: ...
     @property
     def tasks(self) -> TasksClient: ...
+    @property
+    def organizations(self) -> _lk.OrganizationsClient:
+        """Organizations (read-only lookups)."""
+    @property
+    def users(self) -> _lk.UsersClient:
+        """Users (read-only lookups)."""
+    @property
+    def projects(self) -> _lk.ProjectsClient:
+        """Projects (read-only lookups)."""
+    @property
+    def datasets(self) -> _lk.DatasetsClient:
+        """Datasets (read-only lookups)."""
+    @property
+    def experiments(self) -> _lk.ExperimentsClient:
+        """Experiments (read-only lookups)."""
+    @property
+    def evaluators(self) -> _lk.EvaluatorsClient:
+        """Evaluators (read-only lookups)."""
+    @property
+    def ai_integrations(self) -> _lk.AiIntegrationsClient:
+        """AI integrations (read-only lookups)."""
 
 class AsyncClient:
     """asyncio client; the same operations as :class:`Client`, as awaitables."""
@@ -748,6 +791,27 @@ class AsyncClient:
     def spaces(self) -> AsyncSpacesClient: ...
     @property
     def tasks(self) -> AsyncTasksClient: ...
+    @property
+    def organizations(self) -> _lk.AsyncOrganizationsClient:
+        """Organizations (read-only lookups)."""
+    @property
+    def users(self) -> _lk.AsyncUsersClient:
+        """Users (read-only lookups)."""
+    @property
+    def projects(self) -> _lk.AsyncProjectsClient:
+        """Projects (read-only lookups)."""
+    @property
+    def datasets(self) -> _lk.AsyncDatasetsClient:
+        """Datasets (read-only lookups)."""
+    @property
+    def experiments(self) -> _lk.AsyncExperimentsClient:
+        """Experiments (read-only lookups)."""
+    @property
+    def evaluators(self) -> _lk.AsyncEvaluatorsClient:
+        """Evaluators (read-only lookups)."""
+    @property
+    def ai_integrations(self) -> _lk.AsyncAiIntegrationsClient:
+        """AI integrations (read-only lookups)."""
 
 FaultActionName = Literal[
     "reset", "reset_after", "truncate", "malformed_json", "stall_cursor", "empty_page"

@@ -64,31 +64,28 @@ def main() -> int:
         remaining = [s.name for s in client.spaces.list_all()]
         print(f"'quickstart' still listed: {'quickstart' in remaining}")
 
-        tasks_tour(client, seed)
+        tasks_tour(client)
     return 0
 
 
-def tasks_tour(client: Client, seed: dict) -> None:  # type: ignore[type-arg]
-    # The demo seed gives its spaces a project and evaluators; take a uniquely named one
-    # so that names resolve.
-    names = [s["name"] for s in seed["spaces"]]
-    space = next(
-        s
-        for s in seed["spaces"]
-        if names.count(s["name"]) == 1 and any(p["space_id"] == s["id"] for p in seed["projects"])
-    )
-    project = next(p for p in seed["projects"] if p["space_id"] == space["id"])
-    evaluator = next(
-        e for e in seed["evaluators"] if e["space_id"] == space["id"] and e["type"] == "TEMPLATE"
-    )
+def tasks_tour(client: Client) -> None:
+    # Knowing only a space's name, look up what a task needs with the client itself.
+    space = "staging"
+    step(f"look up the evaluators, projects and datasets of space {space!r}")
+    evaluators = client.evaluators.list(space=space)
+    print(evaluators.to_pandas()[["name", "type", "updated_at"]].to_string(index=False))
+    project = client.projects.list(space=space)[0]
+    dataset = client.datasets.get(dataset="golden-questions", space=space)
+    print(f"project {project.name!r}; dataset {dataset.name!r} with versions", end=" ")
+    print(", ".join(v.name or v.id for v in dataset.versions or []))
 
-    step(f"create an evaluation task on project {project['name']!r} in {space['name']!r}")
+    step(f"create an evaluation task on project {project.name!r} from names only")
     task = client.tasks.create_evaluation_task(
         name="quickstart-hallucinations",
         task_type="template_evaluation",
-        evaluators=[{"evaluator_id": evaluator["id"], "column_mappings": {"input": "input.value"}}],
-        project=project["name"],
-        space=space["id"],
+        evaluators=[{"evaluator_id": "hallucination", "column_mappings": {"input": "input.value"}}],
+        project=project.name,
+        space=space,
         sampling_rate=0.5,
     )
     print(task)

@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::cli_lookups::LookupCommand;
 use crate::cli_tasks::TasksCommand;
 
 const AFTER_HELP: &str = "\
@@ -9,12 +10,13 @@ Connection: --api-key / --base-url flags, then the environment (ARIZE_API_KEY, A
 ARIZE_API_HOST, ARIZE_API_SCHEME, ARIZE_API_PORT), then the active profile (`ax profiles`).
 Exit codes: 0 ok, 1 API or run failure, 2 usage error, 130 interrupted.";
 
-/// `ax`: the Arize AX command line (spaces, tasks, profiles, local emulator).
+/// `ax`: the Arize AX command line (spaces, tasks, the read-only lookups, profiles, local
+/// emulator).
 #[derive(Debug, Parser)]
 #[command(
     name = "ax",
     version,
-    about = "Arize AX command line: spaces, tasks, profiles and a local emulator",
+    about = "Arize AX command line: spaces, tasks, organizations, users, projects, datasets, experiments, evaluators, AI integrations, profiles and a local emulator",
     after_help = AFTER_HELP,
     propagate_version = true,
     disable_help_subcommand = true
@@ -55,6 +57,10 @@ pub enum Command {
         #[command(subcommand)]
         command: Box<TasksCommand>,
     },
+    /// The read-only groups: organizations, users, projects, datasets, experiments,
+    /// evaluators, ai-integrations (declared in `commands::lookup_groups`).
+    #[command(flatten)]
+    Lookups(LookupCommand),
     /// Manage connection profiles (config file under the user's config directory)
     Profiles {
         #[command(subcommand)]
@@ -87,7 +93,7 @@ pub struct OutputArgs {
 }
 
 /// `--limit`, `--cursor`, `--all` of list commands.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct PageArgs {
     /// Maximum number of items to return (1-100) [default: 15; 100 per page with --all]
     #[arg(short, long, value_name = "N")]

@@ -28,6 +28,7 @@
 #![allow(clippy::result_large_err)]
 
 mod cli;
+mod cli_lookups;
 mod cli_tasks;
 mod commands;
 mod config;
@@ -179,6 +180,12 @@ async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliError> 
                 settings: Settings::load(global)?,
             };
             commands::tasks::run(&ctx, *command).await
+        }
+        Command::Lookups(command) => {
+            let ctx = Ctx {
+                settings: Settings::load(global)?,
+            };
+            commands::lookups::run(&ctx, command).await
         }
         Command::Completion { .. } => Ok(()),
     }

@@ -93,6 +93,43 @@ pub const TASK: Lookup = Lookup {
     policy: MatchPolicy::First,
 };
 
+/// Evaluators, within a space.
+pub const EVALUATOR: Lookup = Lookup {
+    resource_type: "evaluator",
+    collection: "evaluators",
+    path: "/v2/evaluators",
+    scope: Some(SPACE_SCOPE),
+    policy: MatchPolicy::First,
+};
+/// AI integrations, within a space.
+pub const AI_INTEGRATION: Lookup = Lookup {
+    resource_type: "AI integration",
+    collection: "ai_integrations",
+    path: "/v2/ai-integrations",
+    scope: Some(SPACE_SCOPE),
+    policy: MatchPolicy::First,
+};
+/// Experiments of one dataset: the first exact match.
+pub const EXPERIMENT_IN_DATASET: Lookup = Lookup {
+    resource_type: "experiment",
+    collection: "experiments",
+    path: "/v2/experiments",
+    scope: Some(Scope {
+        param: "dataset_id",
+        argument: "dataset",
+    }),
+    policy: MatchPolicy::First,
+};
+/// Experiments of a whole space: names are unique per dataset only, so more than one exact
+/// match is ambiguous.
+pub const EXPERIMENT_IN_SPACE: Lookup = Lookup {
+    resource_type: "experiment",
+    collection: "experiments",
+    path: "/v2/experiments",
+    scope: Some(SPACE_SCOPE),
+    policy: MatchPolicy::Unique,
+};
+
 type CacheKey = (&'static str, String, String);
 
 /// Resolved `(type, scope, name) → id`, kept for a short time.

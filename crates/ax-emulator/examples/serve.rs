@@ -1,5 +1,6 @@
 //! Runs the emulator on a fixed port until killed:
-//! `cargo run -p ax-emulator --example serve -- [PORT] [--seed none] [--lenient]`.
+//! `cargo run -p ax-emulator --example serve -- [PORT] [--seed none] [--lenient] [--control]`
+//! (`--control` also serves the unauthenticated `/_emulator` routes).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -19,6 +20,7 @@ async fn main() -> std::io::Result<()> {
                 }
             }
             "--lenient" => opts.lenient = true,
+            "--control" => opts.control = true,
             p => port = p.parse().expect("PORT must be a number"),
         }
     }

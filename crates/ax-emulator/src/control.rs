@@ -60,7 +60,10 @@ impl Control {
     /// "projects":[{id,name,space_id}], "datasets":[{id,name,space_id,versions:[{id,name}]}]
     /// (versions oldest first), "experiments":[{id,name,space_id,dataset_id,
     /// dataset_version_id}], "evaluators":[{id,name,space_id,type,versions:[{id,
-    /// commit_hash}]}], "ai_integrations":[{id,name,space_id,provider}]}`.
+    /// commit_hash}]}], "ai_integrations":[{id,name,space_id,provider}],
+    /// "tasks":[{id,name,type,space_id,project_id,dataset_id}],
+    /// "task_runs":[{id,task_id,space_id,status}]}` (lists oldest first; a run's `status`
+    /// is the one it holds).
     pub fn seed_info(&self) -> Value {
         self.shared.seed_info.clone()
     }

@@ -21,7 +21,8 @@
 //! keyset-based (the cursor holds the position of the last row returned), so creating or
 //! deleting rows between pages never skips or repeats a row. Spaces, organizations, users,
 //! projects and AI integrations are listed oldest first (creation order); tasks, task runs,
-//! datasets and experiments newest first; evaluators most recently updated first.
+//! datasets, experiments and evaluator versions newest first; evaluators most recently
+//! updated first. `GET /v2/experiments` takes `dataset_id` or `space_id` (both: 400).
 //! Timestamps are UTC with milliseconds and `Z`; requests may use `Z`, an offset, or none
 //! (UTC). With [`EmulatorOptions::lenient`], enum values (task type, run status, run
 //! configuration enums, roles) may come in any case.
@@ -110,10 +111,25 @@
 //! integration `openai-default` (OPEN_AI, scoped to the space), dataset `golden-questions`
 //! with versions `v1` (24 examples) and `v2` (30), experiments `baseline` (on `v1`) and
 //! `candidate` (on `v2`), evaluators `hallucination` (TEMPLATE) and `json-validity`
-//! (CODE, a custom code evaluator), each with two versions. No tasks are seeded.
+//! (CODE, a custom code evaluator), each with two versions, and these tasks (created by
+//! Ada Admin) with their runs, oldest first:
 //!
-//! Seeded IDs are the same in every emulator and after [`Control::reset`];
-//! [`Control::seed_info`] lists them.
+//! | task | type | on | runs |
+//! |---|---|---|---|
+//! | `hallucination-monitor` | TEMPLATE_EVALUATION (`hallucination`, continuous, sampling 0.25) | project | COMPLETED, FAILED, RUNNING |
+//! | `json-output-check` | CODE_EVALUATION (`json-validity`) | project | COMPLETED, CANCELLED |
+//! | `golden-questions-review` | TEMPLATE_EVALUATION (`hallucination` pinned to its first version) | dataset, both experiments | COMPLETED, PENDING |
+//! | `support-answers-gpt-4o-mini` | RUN_EXPERIMENT (LLM_GENERATION with `openai-default`) | dataset | none |
+//!
+//! Seeded runs date from about a day ago and keep their status: COMPLETED runs have their
+//! counters, the FAILED one a `failure_reason`, and the CANCELLED, RUNNING and PENDING
+//! ones are frozen (cancelling the RUNNING or PENDING one works; the run timeline does not
+//! move them). Runs triggered later progress as described above.
+//!
+//! Seeded IDs are the same in every emulator and after [`Control::reset`] (tasks and runs
+//! were added to the seed after everything else, so earlier IDs did not change);
+//! [`Control::seed_info`] lists them, tasks (`tasks`) and runs (`task_runs`, with their
+//! `status`) included.
 //!
 //! # Faults
 //!
@@ -167,6 +183,7 @@ mod run_config;
 mod runs;
 mod seed;
 mod seed_content;
+mod seed_tasks;
 mod serve;
 mod server;
 mod state;
@@ -191,11 +208,13 @@ pub use seed::ADMIN_KEY;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Seed {
     /// Organizations, users with every role, spaces and memberships, and in every space a
-    /// project, a dataset with two versions and two experiments, two evaluators and an AI
-    /// integration (see the crate docs).
+    /// project, a dataset with two versions and two experiments, two evaluators, an AI
+    /// integration, and four tasks (one of every type, on the project and on the dataset)
+    /// with runs in every status (see the crate docs).
     #[default]
     Demo,
-    /// Only the organizations, the admin user and its key.
+    /// Only the organizations, the custom roles, the admin user and its key: no spaces,
+    /// content, tasks or runs.
     None,
 }
 

@@ -9,44 +9,39 @@ use serde_json::Value;
 use crate::ids::Timestamp;
 use crate::state::Row;
 
-/// A row that belongs to a space and has a name (filters `space_id`, `space_name`, `name`).
-pub(crate) trait SpaceChild: Row + Serialize {
+/// A row that lives in a space: visible exactly when the space is.
+pub(crate) trait InSpace: Row + Serialize {
     fn space_id(&self) -> &str;
+}
+
+/// A row of a space that has a name (list filters `space_id`, `space_name`, `name`).
+pub(crate) trait SpaceChild: InSpace {
     fn name(&self) -> &str;
 }
 
-macro_rules! space_child {
+macro_rules! in_space {
     ($($t:ty),*) => {$(
         impl Row for $t {
             fn seq(&self) -> u64 { self.seq }
             fn id(&self) -> &str { &self.id }
         }
-        impl SpaceChild for $t {
+        impl InSpace for $t {
             fn space_id(&self) -> &str { &self.space_id }
+        }
+    )*};
+}
+
+macro_rules! space_child {
+    ($($t:ty),*) => {$(
+        in_space!($t);
+        impl SpaceChild for $t {
             fn name(&self) -> &str { &self.name }
         }
     )*};
 }
 
 space_child!(Project, Dataset, Experiment, Evaluator, AiIntegration);
-
-impl Row for DatasetVersion {
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
-impl Row for EvaluatorVersion {
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
+in_space!(DatasetVersion, EvaluatorVersion);
 
 /// `project_type` values.
 pub(crate) const PROJECT_TYPES: &[&str] = &["APPLICATION", "HARNESS", "EXPERIMENT"];
@@ -108,6 +103,8 @@ pub(crate) struct Experiment {
     pub(crate) dataset_version_id: String,
     pub(crate) created_at: Timestamp,
     pub(crate) updated_at: Timestamp,
+    /// Not nullable in the API: absent when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) experiment_traces_project_id: Option<String>,
     pub(crate) integration_id: Option<String>,
     pub(crate) space_id: String,
@@ -172,6 +169,9 @@ pub(crate) struct EvaluatorVersion {
     pub(crate) template_config: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) code_config: Option<Value>,
+    /// The evaluator's space (visibility).
+    #[serde(skip)]
+    pub(crate) space_id: String,
 }
 
 /// Who may use an AI integration: both null = account-wide, only `organization_id` =

@@ -125,7 +125,7 @@ impl Counters {
     }
 }
 
-const FAILURE_REASONS: &[&str] = &[
+pub(crate) const FAILURE_REASONS: &[&str] = &[
     "The AI integration answered 429 Too Many Requests; retries were exhausted.",
     "The evaluator output could not be parsed as one of the classification choices.",
     "The worker processing this run was lost; trigger the task again.",
@@ -165,13 +165,24 @@ impl Plan {
 
     /// A run that was already COMPLETED when it was created (bulk seeding).
     pub(crate) fn finished(total: u64, salt: u64) -> Plan {
+        Plan::scripted(0, 0, total, salt, None)
+    }
+
+    /// A plan with a fixed outcome (seed data): COMPLETED, or FAILED with `failure`.
+    pub(crate) fn scripted(
+        pending_ms: u64,
+        running_ms: u64,
+        total: u64,
+        salt: u64,
+        failure: Option<&'static str>,
+    ) -> Plan {
         Plan {
-            pending_ms: 0,
-            running_ms: 0,
+            pending_ms,
+            running_ms,
             never_finish: false,
             total,
             salt,
-            failure: None,
+            failure,
         }
     }
 
@@ -258,6 +269,36 @@ pub(crate) fn now_ms(st: &State) -> i64 {
 }
 
 impl TaskRun {
+    /// A run of `task_id` created at `created_at` following `plan`: no experiment, data
+    /// window or creator (the caller sets those that apply).
+    pub(crate) fn new(
+        seq: u64,
+        id: String,
+        task_id: &str,
+        space_id: &str,
+        created_at: Timestamp,
+        plan: Plan,
+    ) -> TaskRun {
+        TaskRun {
+            seq,
+            id,
+            task_id: task_id.to_owned(),
+            space_id: space_id.to_owned(),
+            experiment_id: None,
+            data_start_time: None,
+            data_end_time: None,
+            created_at,
+            created_by_user_id: None,
+            plan,
+            stop: None,
+        }
+    }
+
+    /// The status the run ends up in once its plan has played out (or the pinned one).
+    pub(crate) fn final_status(&self) -> RunStatus {
+        self.snapshot(i64::MAX).status
+    }
+
     /// The run's state at `now`.
     pub(crate) fn snapshot(&self, now: i64) -> Snapshot<'_> {
         if let Some(s) = &self.stop {
@@ -467,108 +508,5 @@ pub(crate) fn project_run_total(window_ms: i64, max_spans: u64, sampling_rate: O
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(plan: Plan, created: i64) -> TaskRun {
-        TaskRun {
-            seq: 7,
-            id: "r".into(),
-            task_id: "t".into(),
-            space_id: "s".into(),
-            experiment_id: None,
-            data_start_time: None,
-            data_end_time: None,
-            created_at: Timestamp::from_ms(created),
-            created_by_user_id: None,
-            plan,
-            stop: None,
-        }
-    }
-
-    /// `write_json` gives the derived `Serialize`'s bytes, through every state of a run,
-    /// with and without the optional fields, and with strings that need escaping.
-    #[test]
-    fn write_json_like_serde() {
-        let t = RunTimeline {
-            pending_ms: 100,
-            running_ms: 1000,
-            failure_rate: 0.5,
-            never_finish: false,
-        };
-        for (k, seed) in (0..40u64).enumerate() {
-            let mut r = run(Plan::draw(&t, 200, seed), 1_000);
-            if k % 2 == 1 {
-                r.id = "run \"quoted\" \\ \u{1}".into();
-                r.experiment_id = Some("exp-é".into());
-                r.data_start_time = Some(Timestamp::from_ms(500));
-                r.data_end_time = Some(Timestamp::from_ms(900));
-                r.created_by_user_id = Some("user\n1".into());
-            }
-            if k % 5 == 0 {
-                r.pin(RunStatus::Cancelled, Some("stopped \"by hand\""), 1_500);
-            }
-            for now in [1_050, 1_300, 1_900, 5_000] {
-                let j = r.json(now);
-                let mut out = Vec::new();
-                j.write_json(&mut out);
-                assert_eq!(
-                    String::from_utf8(out).unwrap(),
-                    serde_json::to_string(&j).unwrap()
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn lifecycle_by_time() {
-        let t = RunTimeline {
-            pending_ms: 100,
-            running_ms: 1000,
-            ..Default::default()
-        };
-        let r = run(Plan::draw(&t, 200, 7), 1_000);
-        assert_eq!(r.snapshot(1_050).status, RunStatus::Pending);
-        let a = r.snapshot(1_300);
-        assert_eq!(a.status, RunStatus::Running);
-        assert_eq!(a.started_ms, Some(1_100));
-        let b = r.snapshot(1_900);
-        assert!(b.counts.successes > a.counts.successes);
-        let c = r.snapshot(5_000);
-        assert_eq!(c.status, RunStatus::Completed);
-        assert_eq!(c.finished_ms, Some(2_100));
-        let n = c.counts;
-        assert_eq!(n.successes + n.errors + n.skipped, 200);
-        assert!(c.failure_reason.is_none());
-    }
-
-    #[test]
-    fn failures_cancel_and_never_finish() {
-        let t = RunTimeline {
-            pending_ms: 0,
-            running_ms: 10,
-            failure_rate: 1.0,
-            never_finish: false,
-        };
-        let r = run(Plan::draw(&t, 50, 1), 0);
-        let s = r.snapshot(100);
-        assert_eq!(s.status, RunStatus::Failed);
-        assert!(s.failure_reason.is_some());
-
-        let forever = RunTimeline {
-            never_finish: true,
-            ..Default::default()
-        };
-        let mut r = run(Plan::draw(&forever, 50, 1), 0);
-        assert_eq!(r.snapshot(10_000_000).status, RunStatus::Running);
-        let before = r.snapshot(10_000).counts;
-        r.pin(RunStatus::Cancelled, None, 10_000);
-        let s = r.snapshot(20_000);
-        assert_eq!(s.status, RunStatus::Cancelled);
-        assert_eq!(s.failure_reason, Some(CANCELLED_BY_USER));
-        assert_eq!(s.finished_ms, Some(10_000));
-        assert_eq!(s.counts, before);
-        r.pin(RunStatus::Completed, None, 30_000);
-        assert!(r.snapshot(30_000).counts.successes >= before.successes);
-    }
-}
+#[path = "runs_tests.rs"]
+mod tests;

@@ -8,7 +8,7 @@ use crate::ids::{Clock, Minter};
 use crate::state::{
     AccountRole, CustomRole, Organization, PredefinedRole, Space, SpaceRole, State, UserStatus,
 };
-use crate::{seed_content, Seed};
+use crate::{seed_content, seed_tasks, Seed};
 
 /// The fixed API key of the seeded account admin.
 pub const ADMIN_KEY: &str = "emulator-admin-key";
@@ -252,8 +252,12 @@ pub(crate) fn build(seed: Seed, base_ms: i64) -> (State, Value) {
                 .iter()
                 .map(|s| (s.id.clone(), s.organization_id.clone()))
                 .collect();
-        for (space_id, org_id) in spaces {
-            seed_content::populate(&mut b.st, &space_id, &org_id, &ada);
+        for (space_id, org_id) in &spaces {
+            seed_content::populate(&mut b.st, space_id, org_id, &ada);
+        }
+        // Then the tasks and runs, so the IDs of everything above stay put.
+        for (space_id, _) in &spaces {
+            seed_tasks::populate(&mut b.st, space_id, &ada);
         }
     }
     let info = describe(&b.st, &b.keys);
@@ -326,6 +330,7 @@ fn describe(st: &State, keys: &[(&'static str, &'static str)]) -> Value {
     });
     if let Value::Object(map) = &mut info {
         seed_content::describe(st, map);
+        seed_tasks::describe(st, map);
     }
     info
 }

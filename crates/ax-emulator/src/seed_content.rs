@@ -175,7 +175,12 @@ pub(crate) fn populate(st: &mut State, space_id: &str, org_id: &str, creator: &s
         EvaluatorKind::Code,
         [
             ("Initial version", code("import json")),
-            ("Pin the evaluation result import", code("import json\nfrom arize.experimental.datasets.experiments.types import EvaluationResult")),
+            (
+                "Pin the evaluation result import",
+                code(
+                    "import json\nfrom arize.experiments.evaluators.types import EvaluationResult",
+                ),
+            ),
         ],
     );
 }
@@ -209,6 +214,7 @@ fn evaluator(
             kind,
             template_config,
             code_config,
+            space_id: space_id.into(),
         });
     }
     st.evaluators.insert(Evaluator {

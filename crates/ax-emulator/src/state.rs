@@ -404,12 +404,7 @@ impl State {
         self.datasets.retain(|r| gone(&r.space_id));
         self.dataset_versions.retain(|r| gone(&r.space_id));
         self.experiments.retain(|r| gone(&r.space_id));
-        let evaluators = &self.evaluators;
-        self.evaluator_versions.retain(|v| {
-            evaluators
-                .get(&v.evaluator_id)
-                .is_some_and(|e| gone(&e.space_id))
-        });
+        self.evaluator_versions.retain(|r| gone(&r.space_id));
         self.evaluators.retain(|r| gone(&r.space_id));
         self.ai_integrations.retain(|r| gone(&r.space_id));
         let names = &mut self.task_names;

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use crate::ids::Timestamp;
 use crate::json_out::{self, WriteJson};
 use crate::problem::ApiError;
-use crate::resources::{EvaluatorKind, SpaceChild};
+use crate::resources::{EvaluatorKind, InSpace};
 use crate::runs::{project_run_total, Plan, TaskRun};
 use crate::state::{Access, Row, State, Table, User};
 use crate::validate::{EvaluatorInput, RunConfig};
@@ -96,6 +96,42 @@ pub(crate) struct Task {
     /// Sequence numbers of this task's runs, oldest first.
     #[serde(skip)]
     pub(crate) run_seqs: Vec<u64>,
+}
+
+impl Task {
+    /// A task with only the required fields set, created (and updated) at `created_at`:
+    /// no data source, evaluators, filters, runs or creator (seeding sets what applies).
+    pub(crate) fn blank(
+        seq: u64,
+        id: String,
+        name: String,
+        kind: TaskType,
+        space_id: &str,
+        created_at: Timestamp,
+    ) -> Task {
+        Task {
+            seq,
+            id,
+            name,
+            kind,
+            project_id: None,
+            dataset_id: None,
+            sampling_rate: None,
+            is_continuous: false,
+            query_filter: None,
+            evaluators: Vec::new(),
+            experiment_ids: Vec::new(),
+            run_configuration: None,
+            last_run_at: None,
+            updated_at: created_at.clone(),
+            created_at,
+            created_by_user_id: None,
+            query_filters: None,
+            filter_ids: None,
+            space_id: space_id.to_owned(),
+            run_seqs: Vec::new(),
+        }
+    }
 }
 
 impl WriteJson for TaskEvaluator {
@@ -218,7 +254,7 @@ impl State {
     }
 
     /// A row of a space-owned table the caller can read; 404 otherwise.
-    pub(crate) fn visible_row<'s, T: SpaceChild>(
+    pub(crate) fn visible_row<'s, T: InSpace>(
         &'s self,
         table: &'s Table<T>,
         user: &User,
@@ -397,47 +433,22 @@ impl State {
                 }
             };
             let (seq, id) = self.minter.mint("OnlineTask");
-            let mut run_seqs = Vec::with_capacity(runs_per_task);
+            let kind = TaskType::TemplateEvaluation;
+            let mut task = Task::blank(seq, id.clone(), name, kind, space_id, now.clone());
             for _ in 0..runs_per_task {
                 let (rseq, rid) = self.minter.mint("TaskRun");
-                self.task_runs.insert(TaskRun {
-                    seq: rseq,
-                    id: rid,
-                    task_id: id.clone(),
-                    space_id: space_id.to_owned(),
-                    experiment_id: None,
-                    data_start_time: Some(window_start.clone()),
-                    data_end_time: Some(now.clone()),
-                    created_at: now.clone(),
-                    created_by_user_id: None,
-                    plan: Plan::finished(total, rseq),
-                    stop: None,
-                });
-                run_seqs.push(rseq);
+                let plan = Plan::finished(total, rseq);
+                let mut run = TaskRun::new(rseq, rid, &id, space_id, now.clone(), plan);
+                run.data_start_time = Some(window_start.clone());
+                run.data_end_time = Some(now.clone());
+                self.task_runs.insert(run);
+                task.run_seqs.push(rseq);
             }
-            ids.push(id.clone());
-            self.insert_task(Task {
-                seq,
-                id,
-                name,
-                kind: TaskType::TemplateEvaluation,
-                project_id: Some(project_id.clone()),
-                dataset_id: None,
-                sampling_rate: None,
-                is_continuous: false,
-                query_filter: None,
-                evaluators: vec![evaluator.clone()],
-                experiment_ids: Vec::new(),
-                run_configuration: None,
-                last_run_at: (runs_per_task > 0).then(|| now.clone()),
-                created_at: now.clone(),
-                updated_at: now.clone(),
-                created_by_user_id: None,
-                query_filters: None,
-                filter_ids: None,
-                space_id: space_id.to_owned(),
-                run_seqs,
-            });
+            task.project_id = Some(project_id.clone());
+            task.evaluators = vec![evaluator.clone()];
+            task.last_run_at = (runs_per_task > 0).then(|| now.clone());
+            ids.push(id);
+            self.insert_task(task);
         }
         Ok(ids)
     }

@@ -1,6 +1,8 @@
 //! One module per command family.
 
 pub mod emulator;
+pub mod lookup_groups;
+pub mod lookups;
 pub mod profiles;
 pub mod spaces;
 pub mod tasks;

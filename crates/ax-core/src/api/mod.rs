@@ -3,6 +3,7 @@
 pub mod lookups;
 pub mod runs;
 pub mod spaces;
+mod task_names;
 pub mod tasks;
 pub mod trigger;
 pub mod validate;

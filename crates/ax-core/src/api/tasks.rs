@@ -8,6 +8,7 @@ use futures::{Stream, StreamExt, TryStreamExt};
 use reqwest::Method;
 use serde_json::{Map, Value};
 
+use super::task_names::TaskNames;
 use super::trigger;
 use super::validate::{self, CreateKind, Source, MAX_NAME};
 use super::{cursor, decode_json, max_len, path, required};
@@ -15,7 +16,9 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::model::{Patch, Task, TaskEvaluatorInput, TaskRun, TaskType};
 use crate::paginate::{check_limit, chunks, fetch_page, pages, Listing, Page};
-use crate::resolve::{self, is_resource_id, resolve_in_space, DATASET, PROJECT, TASK};
+use crate::resolve::{
+    self, is_resource_id, resolve_in_space, resolve_space, DATASET, PROJECT, TASK,
+};
 use crate::transport::{ApiRequest, RetryClass};
 
 pub use crate::table::TaskResource;
@@ -186,20 +189,37 @@ async fn post_task(c: &Client, body: Map<String, Value>, name: &str) -> Result<T
     decode_json(c, "POST", &p, &resp)
 }
 
-/// Creates a `TEMPLATE_EVALUATION` or `CODE_EVALUATION` task.
+/// The task's space as an ID: resolved once when a name in the body needs it (so the
+/// project, dataset and the other names are resolved against the ID without asking again).
+async fn space_for(c: &Client, space: Option<&str>, names: &TaskNames) -> Result<Option<String>> {
+    match space {
+        Some(s) if names.need_space() => Ok(Some(resolve_space(c, s).await?)),
+        Some(s) => Ok(Some(s.to_owned())),
+        None => Ok(None),
+    }
+}
+
+/// Creates a `TEMPLATE_EVALUATION` or `CODE_EVALUATION` task. Evaluator IDs may be names
+/// (resolved in `space`), experiment IDs may be names (within the dataset).
 pub async fn create_evaluation_task(c: &Client, req: &CreateEvaluationTask) -> Result<Task> {
     let (mut body, source) = validate::evaluation_create(req)?;
-    let space = non_empty(req.space.as_deref());
-    match source {
+    let names = TaskNames::collect(&body, non_empty(req.space.as_deref()))?;
+    let space = space_for(c, non_empty(req.space.as_deref()), &names).await?;
+    let space = space.as_deref();
+    let dataset_id = match source {
         Source::Project(p) => {
             let id = resolve_in_space(c, &PROJECT, space, &p).await?;
             body.insert("project_id".into(), Value::from(id));
+            None
         }
         Source::Dataset(d) => {
             let id = resolve_in_space(c, &DATASET, space, &d).await?;
-            body.insert("dataset_id".into(), Value::from(id));
+            body.insert("dataset_id".into(), Value::from(id.clone()));
+            Some(id)
         }
-    }
+    };
+    let ids = names.lookup(c, space, dataset_id.as_deref()).await?;
+    names.apply(&mut body, ids);
     post_task(c, body, req.name.trim()).await
 }
 
@@ -217,7 +237,13 @@ pub struct CreateRunExperimentTask {
 /// Creates a `RUN_EXPERIMENT` task.
 pub async fn create_run_experiment_task(c: &Client, req: &CreateRunExperimentTask) -> Result<Task> {
     let (mut body, dataset) = validate::run_experiment_create(req)?;
-    let id = resolve_in_space(c, &DATASET, non_empty(req.space.as_deref()), &dataset).await?;
+    let names = TaskNames::collect(&body, non_empty(req.space.as_deref()))?;
+    let space = space_for(c, non_empty(req.space.as_deref()), &names).await?;
+    let (id, ids) = futures::try_join!(
+        resolve_in_space(c, &DATASET, space.as_deref(), &dataset),
+        names.lookup(c, space.as_deref(), None),
+    )?;
+    names.apply(&mut body, ids);
     body.insert("dataset_id".into(), Value::from(id));
     post_task(c, body, req.name.trim()).await
 }

@@ -6,9 +6,6 @@ mod run_config;
 mod space;
 mod task;
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-
 pub use run::{TaskRun, TaskRunStatus};
 pub use run_config::normalize_run_configuration;
 pub use space::{Space, SpaceMembership, SpaceRole, PREDEFINED_SPACE_ROLES};
@@ -47,35 +44,4 @@ impl<T> Patch<T> {
             _ => None,
         }
     }
-}
-
-/// An organization (API.md §5).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Organization {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default, alias = "createdAt")]
-    pub created_at: Option<DateTime<Utc>>,
-}
-
-/// An account user (API.md §5).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct User {
-    pub id: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default, alias = "createdAt")]
-    pub created_at: Option<DateTime<Utc>>,
-    /// `ACTIVE`, `INVITED` or `EXPIRED`.
-    #[serde(default)]
-    pub status: Option<String>,
-    /// Account role assignment, e.g. `{"type": "PREDEFINED", "name": "ADMIN"}`.
-    #[serde(default)]
-    pub role: Option<serde_json::Value>,
-    #[serde(default, alias = "isDeveloper")]
-    pub is_developer: Option<bool>,
 }

@@ -64,10 +64,12 @@ impl<'de> DeserializeSeed<'de> for JsonTextCell<'_> {
     }
 }
 
-/// Appends a JSON array of strings as one list entry; `null` is an empty list.
+/// Appends a JSON array of strings as one list entry; `null` is an empty list, or a null
+/// entry when `null_is_null`.
 pub struct StringListCell<'a, 'de> {
     pub builder: &'a mut ListBuilder<StringBuilder>,
     pub src: Src<'de>,
+    pub null_is_null: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for StringListCell<'_, 'de> {
@@ -91,7 +93,7 @@ impl<'de> Visitor<'de> for StringListCell<'_, 'de> {
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.builder.append(true);
+        self.builder.append(!self.null_is_null);
         Ok(())
     }
     fn visit_none<E: de::Error>(self) -> Result<(), E> {

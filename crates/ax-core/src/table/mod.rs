@@ -2,6 +2,7 @@
 //! builders (no intermediate `serde_json::Value`); each resource has a fixed schema.
 
 pub mod cells;
+pub mod declared;
 pub mod items;
 pub mod run;
 mod scan;

@@ -522,6 +522,7 @@ impl<'de> Visitor<'de> for TaskRowVisitor<'_, 'de> {
                     map.next_value_seed(StringListCell {
                         builder: &mut c.experiment_ids,
                         src,
+                        null_is_null: false,
                     })?;
                 }
                 TaskField::RunConfiguration => {

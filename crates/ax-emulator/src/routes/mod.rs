@@ -42,8 +42,20 @@ pub(crate) fn api_router() -> Router<Arc<Shared>> {
         .route("/v2/datasets", get(lookups::list_datasets))
         .route("/v2/datasets/{dataset_id}", get(lookups::get_dataset))
         .route("/v2/experiments", get(lookups::list_experiments))
+        .route(
+            "/v2/experiments/{experiment_id}",
+            get(lookups::get_experiment),
+        )
         .route("/v2/evaluators", get(lookups::list_evaluators))
         .route("/v2/evaluators/{evaluator_id}", get(lookups::get_evaluator))
+        .route(
+            "/v2/evaluators/{evaluator_id}/versions",
+            get(lookups::list_evaluator_versions),
+        )
+        .route(
+            "/v2/evaluator-versions/{version_id}",
+            get(lookups::get_evaluator_version),
+        )
         .route("/v2/ai-integrations", get(lookups::list_ai_integrations))
         .route(
             "/v2/ai-integrations/{integration_id}",

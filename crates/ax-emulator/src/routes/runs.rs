@@ -263,19 +263,11 @@ pub(crate) async fn trigger(
     });
     let (seq, id) = st.minter.mint("TaskRun");
     let plan = Plan::draw(&st.run_timeline, trigger.total, seq);
-    let run = TaskRun {
-        seq,
-        id,
-        task_id: task_id.clone(),
-        space_id,
-        experiment_id,
-        data_start_time: trigger.window.0.map(Timestamp::from_ms),
-        data_end_time: trigger.window.1.map(Timestamp::from_ms),
-        created_at: now.clone(),
-        created_by_user_id: Some(creator),
-        plan,
-        stop: None,
-    };
+    let mut run = TaskRun::new(seq, id, &task_id, &space_id, now.clone(), plan);
+    run.experiment_id = experiment_id;
+    run.data_start_time = trigger.window.0.map(Timestamp::from_ms);
+    run.data_end_time = trigger.window.1.map(Timestamp::from_ms);
+    run.created_by_user_id = Some(creator);
     let resp = json_response(StatusCode::CREATED, &run.json(now_ms(&st)));
     st.task_runs.insert(run);
     let task = st.tasks.get_mut(&task_id).expect("checked above");

@@ -252,6 +252,31 @@ impl Api {
         r.body
     }
 
+    /// Deletes the seeded demo tasks (and their runs), for tests that count the tasks they
+    /// create.
+    pub async fn clear_seeded_tasks(&self) {
+        for t in self.seed["tasks"].as_array().unwrap() {
+            let path = format!("/v2/tasks/{}", t["id"].as_str().unwrap());
+            let r = self.delete(ADMIN, &path).await;
+            assert_eq!(r.status, 204, "{}", r.text);
+        }
+    }
+
+    /// The seed info entry of the task named `name` in space `space`.
+    pub fn seeded_task(&self, space: &str, name: &str) -> &Value {
+        child(&self.seed, "tasks", space, name)
+    }
+
+    /// The seed info entries of a task's runs, oldest first.
+    pub fn seeded_runs(&self, task: &str) -> Vec<&Value> {
+        self.seed["task_runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["task_id"] == task)
+            .collect()
+    }
+
     /// Sets a short run timeline.
     pub fn fast_runs(&self, pending_ms: u64, running_ms: u64) {
         self.emu

@@ -207,11 +207,12 @@ async fn experiments_filter_by_dataset_space_and_name() {
             "dataset_version_id",
             "created_at",
             "updated_at",
-            "experiment_traces_project_id",
             "integration_id",
             "space_id"
         ])
     );
+    // Not nullable in the API, so absent rather than null when there is none.
+    assert!(e.get("experiment_traces_project_id").is_none());
     assert_eq!(e["dataset_version_id"], c.v1.as_str());
     assert_eq!(e["integration_id"], Value::Null);
     let r = api
@@ -374,7 +375,14 @@ async fn space_delete_cascades_to_content_tasks_and_runs() {
     let rid = run.body["id"].as_str().unwrap();
     let r = api.delete(ADMIN, &format!("/v2/spaces/{}", c.space)).await;
     assert_eq!(r.status, 204);
+    let seeded = api.seeded_task(&c.space, "hallucination-monitor");
+    let seeded_run = api.seeded_runs(seeded["id"].as_str().unwrap())[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     for path in [
+        format!("/v2/tasks/{}", seeded["id"].as_str().unwrap()),
+        format!("/v2/task-runs/{seeded_run}"),
         format!("/v2/projects/{}", c.project),
         format!("/v2/datasets/{}", c.dataset),
         format!("/v2/evaluators/{}", c.hallucination),
@@ -390,7 +398,8 @@ async fn space_delete_cascades_to_content_tasks_and_runs() {
         ("experiments", 10),
         ("evaluators", 10),
         ("ai-integrations", 5),
-        ("tasks", 0),
+        // The seeded tasks of the five other spaces.
+        ("tasks", 20),
     ] {
         let r = api.get(ADMIN, &format!("/v2/{kind}")).await;
         let key = kind.replace('-', "_");

@@ -168,6 +168,8 @@ async fn update_rules() {
 #[tokio::test]
 async fn list_filters_order_and_paging() {
     let api = start().await;
+    // The filters are checked on the tasks made here.
+    api.clear_seeded_tasks().await;
     let c = api.prod();
     let s = api.content("Acme AI", "staging");
     api.create_task(&project_task(&c, "alpha")).await;
