@@ -14,6 +14,7 @@ mod call;
 mod cli;
 mod client;
 mod convert;
+mod dump;
 mod emulator;
 mod errors;
 mod lookups;

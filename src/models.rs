@@ -6,6 +6,14 @@ use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+/// A JSON value as Python data; absent or `null` is None.
+pub(crate) fn json_value(py: Python<'_>, value: Option<&serde_json::Value>) -> PyResult<Py<PyAny>> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(py.None()),
+        Some(v) => Ok(pythonize::pythonize(py, v)?.unbind()),
+    }
+}
+
 /// Formats `Name(field=value, ...)` with Python reprs of the values.
 pub(crate) fn repr_of(name: &str, dict: &Bound<'_, PyDict>) -> PyResult<String> {
     let mut parts = Vec::with_capacity(dict.len());
@@ -54,6 +62,28 @@ impl Space {
     fn is_private(&self) -> Option<bool> {
         self.inner.is_private
     }
+    /// `{"integration_id": ..., "model_name": ...}` or None.
+    #[getter]
+    fn default_llm_integration(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        json_value(py, self.inner.default_llm_integration.as_ref())
+    }
+    #[getter]
+    fn ml_models_enabled(&self) -> Option<bool> {
+        self.inner.ml_models_enabled
+    }
+    #[getter]
+    fn gradient_start_color(&self) -> Option<&str> {
+        self.inner.gradient_start_color.as_deref()
+    }
+    #[getter]
+    fn gradient_end_color(&self) -> Option<&str> {
+        self.inner.gradient_end_color.as_deref()
+    }
+    /// `{"integration_id": ...}` or None.
+    #[getter]
+    fn default_agent_runtime(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        json_value(py, self.inner.default_agent_runtime.as_ref())
+    }
 
     /// The space as a plain dict (datetimes stay `datetime` objects).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -64,11 +94,29 @@ impl Space {
         d.set_item("created_at", self.created_at())?;
         d.set_item("organization_id", self.organization_id())?;
         d.set_item("is_private", self.is_private())?;
+        d.set_item("default_llm_integration", self.default_llm_integration(py)?)?;
+        d.set_item("ml_models_enabled", self.ml_models_enabled())?;
+        d.set_item("gradient_start_color", self.gradient_start_color())?;
+        d.set_item("gradient_end_color", self.gradient_end_color())?;
+        d.set_item("default_agent_runtime", self.default_agent_runtime(py)?)?;
         Ok(d)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of("Space", &self.to_dict(py)?)
+        let d = self.to_dict(py)?;
+        // The newer optional fields only when the server sent them, to keep the repr short.
+        for key in [
+            "default_llm_integration",
+            "ml_models_enabled",
+            "gradient_start_color",
+            "gradient_end_color",
+            "default_agent_runtime",
+        ] {
+            if d.get_item(key)?.is_some_and(|v| v.is_none()) {
+                d.del_item(key)?;
+            }
+        }
+        repr_of("Space", &d)
     }
 }
 
@@ -182,3 +230,7 @@ impl SpaceMembership {
         Ok(format!("SpaceMembership({})", parts.join(", ")))
     }
 }
+
+crate::dump::model_dump_methods!(Space, "Space");
+crate::dump::model_dump_methods!(SpaceRoleAssignment, "SpaceRole");
+crate::dump::model_dump_methods!(SpaceMembership, "SpaceMembership");

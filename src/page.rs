@@ -10,7 +10,7 @@ use ax_core::paginate::Resource;
 use pyo3::exceptions::{PyAttributeError, PyImportError, PyIndexError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyCapsule, PyDict, PyList, PyType};
+use pyo3::types::{PyCapsule, PyDict, PyList, PyTuple, PyType};
 use pyo3_arrow::ffi::{to_schema_pycapsule, to_stream_pycapsule, ArrayIterator};
 
 use crate::errors::ToPyErr;
@@ -70,6 +70,13 @@ pub struct Pagination {
 
 #[pymethods]
 impl Pagination {
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("next_cursor", self.next_cursor.as_deref())?;
+        d.set_item("has_more", self.has_more)?;
+        Ok(d)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Pagination(has_more={}, next_cursor={})",
@@ -292,6 +299,25 @@ impl Page {
         )
     }
 
+    /// The result as the official SDK's list responses' `to_df()` builds it (same keywords,
+    /// columns and values; see `arize_ax._compat.to_df`), from the Arrow data.
+    #[pyo3(signature = (*args, **kwargs))]
+    fn to_df<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        import_optional(py, "pandas", "pandas")?;
+        let mut call = vec![
+            slf.clone().into_any(),
+            slf.get().data.collection().into_pyobject(py)?.into_any(),
+        ];
+        call.extend(args.iter());
+        py.import("arize_ax._compat")?
+            .call_method("to_df", PyTuple::new(py, call)?, kwargs)
+    }
+
     /// The result as a `polars.DataFrame` (needs the `polars` extra).
     fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         let pl = import_optional(slf.py(), "polars", "polars")?;
@@ -303,3 +329,5 @@ impl Page {
         cls.clone().unbind()
     }
 }
+
+crate::dump::model_dump_methods!(Pagination, "Pagination");

@@ -3,7 +3,8 @@
 //! class from the resource's declared columns: attributes with the API's field names
 //! (timestamps as `datetime`, nested objects as dicts, a dataset's `versions` and an
 //! evaluator's `version` as objects of their own class), `to_dict()`, a short `repr` and
-//! value equality. Fields the server sends beyond the declared ones are kept and readable.
+//! value equality, and the official SDK's `model_dump()`. Fields the server sends beyond the
+//! declared ones are kept and readable.
 
 use ax_core::api::lookups::Record;
 use ax_core::table::declared::{Column, ColumnKind};
@@ -182,7 +183,7 @@ macro_rules! record_class {
 
             fn __dir__(&self) -> Vec<String> {
                 let mut names: Vec<String> = self.data.names().into_iter().map(str::to_owned).collect();
-                names.push("to_dict".to_owned());
+                names.extend(["to_dict", "model_dump", "model_dump_json"].map(str::to_owned));
                 names
             }
 
@@ -190,6 +191,8 @@ macro_rules! record_class {
                 self.data.repr($pyname)
             }
         }
+
+        $crate::dump::model_dump_methods!($class, $pyname);
     };
 }
 

@@ -2,12 +2,14 @@
 //! names over `ax_core::api::spaces`. One macro writes both classes so that the
 //! blocking and the asyncio flavours cannot drift apart.
 
-use ax_core::api::spaces::{self, CreateSpace, ListSpacesParams, SpaceResource, UpdateSpace};
+use ax_core::api::spaces::{
+    self, CreateSpace, ListSpacesParams, SpaceResource, SpaceUpdate, UPDATE_FIELDS,
+};
 use ax_core::model::Patch;
-use ax_core::model::SpaceRole;
+use ax_core::model::{DefaultAgentRuntime, DefaultLlmIntegration, SpaceRole};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyBool, PyDict, PyString};
 
 use crate::call::{none, object, run, run_walk, Mode};
 use crate::errors::validation;
@@ -84,29 +86,146 @@ pub fn extract_role(py: Python<'_>, role: &Bound<'_, PyAny>) -> PyResult<SpaceRo
     }
 }
 
-/// Reads the PATCH fields of `update(**fields)`: only keys that were passed are sent.
-fn update_fields(py: Python<'_>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<UpdateSpace> {
-    let mut req = UpdateSpace::default();
+/// A string or None (`None` → `None`); anything else is a `ValidationError` naming `field`.
+fn opt_str(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    match value.cast::<PyString>() {
+        Ok(s) => Ok(Some(s.to_str()?.to_owned())),
+        Err(_) => Err(validation(
+            py,
+            field,
+            format!("{field} must be a string, got {}", type_name(value)),
+        )),
+    }
+}
+
+/// True, False or None (`None` → `None`); numbers and other truthy values are refused.
+fn opt_bool(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Option<bool>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    match value.cast::<PyBool>() {
+        Ok(b) => Ok(Some(b.is_true())),
+        Err(_) => Err(validation(
+            py,
+            field,
+            format!("{field} must be True or False, got {}", type_name(value)),
+        )),
+    }
+}
+
+fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "an object".to_owned())
+}
+
+type Object = serde_json::Map<String, serde_json::Value>;
+
+/// An object-or-None reference such as `default_llm_integration`: `None` clears it (sent as
+/// `null`); a dict, one of the official SDK's models (`model_dump`) or a dataclass must hold
+/// exactly `keys`, each a string, and is made into `T` by `make`.
+fn reference<T>(
+    py: Python<'_>,
+    field: &str,
+    value: &Bound<'_, PyAny>,
+    keys: &[&str],
+    make: fn(&mut Object) -> T,
+) -> PyResult<Patch<T>> {
+    if value.is_none() {
+        return Ok(Patch::Null);
+    }
+    let wanted = keys
+        .iter()
+        .map(|k| format!("'{k}': str"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let serde_json::Value::Object(mut map) = crate::convert::json(value, field)? else {
+        return Err(validation(
+            py,
+            field,
+            format!(
+                "{field} must be None or {{{wanted}}}, got {}",
+                type_name(value)
+            ),
+        ));
+    };
+    map.retain(|_, v| !v.is_null());
+    if let Some(extra) = map.keys().find(|k| !keys.contains(&k.as_str())) {
+        return Err(validation(
+            py,
+            &format!("{field}.{extra}"),
+            format!("{field} takes only {{{wanted}}}; '{extra}' is not one of its fields"),
+        ));
+    }
+    for key in keys {
+        let problem = match map.get(*key) {
+            Some(serde_json::Value::String(_)) => continue,
+            Some(other) => format!("{field}.{key} must be a string, got {other}"),
+            None => format!("{field}.{key} is required ({field} is {{{wanted}}})"),
+        };
+        return Err(validation(py, &format!("{field}.{key}"), problem));
+    }
+    Ok(Patch::Value(make(&mut map)))
+}
+
+/// The string member `key` of a checked reference object.
+fn text(map: &mut Object, key: &str) -> String {
+    match map.remove(key) {
+        Some(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn llm_integration(map: &mut Object) -> DefaultLlmIntegration {
+    DefaultLlmIntegration {
+        integration_id: text(map, "integration_id"),
+        model_name: text(map, "model_name"),
+    }
+}
+
+fn agent_runtime(map: &mut Object) -> DefaultAgentRuntime {
+    DefaultAgentRuntime {
+        integration_id: text(map, "integration_id"),
+    }
+}
+
+/// Reads the keyword arguments of `update(**fields)` into a [`SpaceUpdate`]: only keys that
+/// were passed are sent. As in the official SDK, `None` clears `description`,
+/// `default_llm_integration` and `default_agent_runtime` (sent as `null`) and leaves the other
+/// fields unchanged (they cannot be cleared). Values of the wrong type raise
+/// `ValidationError` naming the field, before any request.
+fn update_fields(py: Python<'_>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<SpaceUpdate> {
+    let mut req = SpaceUpdate::default();
     let Some(fields) = fields else {
         return Ok(req);
     };
     for (key, value) in fields.iter() {
         let key: String = key.extract()?;
+        let v = &value;
         match key.as_str() {
-            // As in the official SDK, name=None means "leave unchanged".
-            "name" => req.name = value.extract::<Option<String>>()?,
-            "description" => {
-                req.description = match value.extract::<Option<String>>()? {
-                    None => Patch::Null,
-                    Some(d) => Patch::Value(d),
-                }
+            "name" => req.name = opt_str(py, "name", v)?,
+            "description" => req.description = Patch::from_nullable(opt_str(py, "description", v)?),
+            "is_private" => req.is_private = opt_bool(py, "is_private", v)?,
+            "default_llm_integration" => {
+                let keys = ["integration_id", "model_name"];
+                req.default_llm_integration = reference(py, &key, v, &keys, llm_integration)?
             }
-            "is_private" => req.is_private = value.extract::<Option<bool>>()?,
+            "ml_models_enabled" => req.ml_models_enabled = opt_bool(py, &key, v)?,
+            "gradient_start_color" => req.gradient_start_color = opt_str(py, &key, v)?,
+            "gradient_end_color" => req.gradient_end_color = opt_str(py, &key, v)?,
+            "default_agent_runtime" => {
+                let keys = ["integration_id"];
+                req.default_agent_runtime = reference(py, &key, v, &keys, agent_runtime)?
+            }
             other => {
-                let _ = py;
                 return Err(PyTypeError::new_err(format!(
-                    "update() got an unexpected keyword argument '{other}' \
-                     (allowed: name, description, is_private)"
+                    "update() got an unexpected keyword argument '{other}' (allowed: {})",
+                    UPDATE_FIELDS.join(", ")
                 )));
             }
         }
@@ -221,7 +340,7 @@ macro_rules! spaces_client {
                 )
             }
 
-            /// Updates only the fields passed (`description=None` clears it).
+            /// Updates only the fields passed (see [`update_fields`] for `None`).
             #[pyo3(signature = (*, space, **fields))]
             fn update(
                 &self,

@@ -8,10 +8,7 @@ use pyo3::types::PyDict;
 use crate::models::repr_of;
 
 fn json_to_py(py: Python<'_>, value: &Option<serde_json::Value>) -> PyResult<Py<PyAny>> {
-    match value {
-        None | Some(serde_json::Value::Null) => Ok(py.None()),
-        Some(v) => Ok(pythonize::pythonize(py, v)?.unbind()),
-    }
+    crate::models::json_value(py, value.as_ref())
 }
 
 /// A Python-style literal: `'text'` or `None`.
@@ -318,3 +315,7 @@ impl TaskRun {
         )
     }
 }
+
+crate::dump::model_dump_methods!(TaskEvaluator, "TaskEvaluator");
+crate::dump::model_dump_methods!(Task, "Task");
+crate::dump::model_dump_methods!(TaskRun, "TaskRun");

@@ -1,22 +1,39 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from arize_ax import AsyncClient, Client
 from arize_ax.testing import EmulatorServer
 
-# The suite never talks to a real server: make sure no developer's key leaks in.
+# The suite never talks to a real server: make sure no developer's key, endpoint or
+# profile leaks in. HOME points at an empty directory, so neither the official CLI's
+# profiles (~/.arize) nor ours (~/.config/arize-ax) are read unless a test writes them.
 for _var in (
     "ARIZE_API_KEY",
     "ARIZE_REGION",
     "ARIZE_API_HOST",
     "ARIZE_API_SCHEME",
     "ARIZE_API_PORT",
+    "ARIZE_SINGLE_HOST",
+    "ARIZE_SINGLE_PORT",
+    "ARIZE_BASE_DOMAIN",
+    "AX_PROFILE",
+    "AX_CONFIG_DIR",
+    "XDG_CONFIG_HOME",
 ):
     os.environ.pop(_var, None)
+os.environ["HOME"] = tempfile.mkdtemp(prefix="arize-ax-tests-home-")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts with an empty HOME: a profile one test makes never leaks."""
+    monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
 
 
 @pytest.fixture
@@ -107,3 +124,11 @@ def kit(seed: dict[str, Any]) -> SpaceKit:
 def fast_runs(emu: EmulatorServer) -> None:
     """Runs go PENDING → RUNNING → COMPLETED in about 0.3 s."""
     emu.set_run_timeline(pending_ms=100, running_ms=200, failure_rate=0.0, never_finish=False)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private HOME with an empty ``~/.arize`` for this process and its subprocesses."""
+    from profile_support import make_home
+
+    return make_home(tmp_path, monkeypatch)

@@ -22,9 +22,20 @@ AX = str(Path(sys.executable).with_name("ax"))
 
 @pytest.fixture
 def cfg_dir(tmp_path: Path) -> Path:
+    """The private config directory, also the HOME of `ax` (so `~/.arize` is the test's)."""
     d = tmp_path / "axcfg"
     d.mkdir()
     return d
+
+
+def _private_env(cfg_dir: Path) -> dict[str, str]:
+    e = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("ARIZE_", "AX_")) and k != "XDG_CONFIG_HOME"
+    }
+    e.update({"AX_CONFIG_DIR": str(cfg_dir), "HOME": str(cfg_dir)})
+    return e
 
 
 @pytest.fixture
@@ -37,8 +48,8 @@ def ax(emu: EmulatorServer, cfg_dir: Path) -> Any:
         stdin: str | None = None,
         env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        e = {k: v for k, v in os.environ.items() if not k.startswith("ARIZE_")}
-        e.update({"AX_CONFIG_DIR": str(cfg_dir), "ARIZE_API_KEY": key or emu.api_key})
+        e = _private_env(cfg_dir)
+        e["ARIZE_API_KEY"] = key or emu.api_key
         e.update(env or {})
         return subprocess.run(
             [AX, "--base-url", emu.url, *args],
@@ -149,7 +160,7 @@ def test_spaces_crud(ax: Any, org_id: str, emu: EmulatorServer) -> None:
     assert m["role"] == {"type": "PREDEFINED", "name": "READ_ONLY"}
     ok(ax("spaces", "remove-user", made["id"], "--user-id", user_id, "--force"))
     ok(ax("spaces", "delete", made["id"], "-f"))
-    assert ax("spaces", "get", made["id"]).returncode == 1
+    assert ax("spaces", "get", made["id"]).returncode == 4
 
 
 def test_no_tty_refusals_change_nothing(ax: Any, seed: dict[str, Any], emu: EmulatorServer) -> None:
@@ -219,7 +230,7 @@ def test_no_tty_refusals_change_nothing(ax: Any, seed: dict[str, Any], emu: Emul
             ),
             "run-configuration",
         ),
-        (("--output", "xml", "spaces", "list"), "output"),
+        (("--output", "xml", "spaces", "list"), "output"),  # -o is not a global flag
     ],
 )
 def test_bad_input_exit_2_without_requests(
@@ -232,12 +243,20 @@ def test_bad_input_exit_2_without_requests(
     assert v2_requests(emu) == []
 
 
-def test_api_errors_exit_1_with_one_line(ax: Any, emu: EmulatorServer) -> None:
+def test_bad_output_value_is_a_file_error_without_requests(ax: Any, emu: EmulatorServer) -> None:
+    # As the official CLI: an -o that is neither a format nor a known file type exits 5.
+    emu.clear_requests()
+    p = ax("spaces", "list", "--output", "xml")
+    assert p.returncode == 5 and "--output" in p.stderr, (p.stdout, p.stderr)
+    assert v2_requests(emu) == []
+
+
+def test_api_errors_exit_4_with_one_line(ax: Any, emu: EmulatorServer) -> None:
     p = ax("spaces", "get", "U3BhY2U6OTk5OTk6enp6eg==")
-    assert p.returncode == 1
+    assert p.returncode == 4
     assert "404" in p.stderr
     p = ax("spaces", "list", key="wrong-key")
-    assert p.returncode == 1 and "401" in p.stderr
+    assert p.returncode == 4 and "401" in p.stderr
     assert "wrong-key" not in p.stderr + p.stdout
 
 
@@ -322,7 +341,8 @@ def test_tasks_commands_and_wait(
             )
         )
     )
-    assert upd["name"] == "cli-eval-2" and upd["query_filter"] is None
+    # A cleared filter is null on the wire, and left out of -o json (as the official CLI).
+    assert upd["name"] == "cli-eval-2" and "query_filter" not in upd
 
     done = ax(
         "tasks",
@@ -344,8 +364,13 @@ def test_tasks_commands_and_wait(
     assert json.loads(ok(ax("tasks", "get-run", run["id"], "-o", "json")))["id"] == run["id"]
 
     emu.set_run_timeline(pending_ms=50, running_ms=50, failure_rate=1.0, never_finish=False)
-    failed = ax("tasks", "trigger-run", t["id"], "--wait", "--poll-interval", "0.1")
-    assert failed.returncode == 1 and "FAILED" in failed.stderr + failed.stdout
+    failed = ax("tasks", "trigger-run", t["id"], "--wait", "--poll-interval", "0.1", "-o", "json")
+    assert failed.returncode == 0, failed.stderr  # printed, as the official CLI
+    assert json.loads(failed.stdout)["status"] == "FAILED"
+    strict = ax(
+        "tasks", "trigger-run", t["id"], "--wait", "--poll-interval", "0.1", "--exit-status"
+    )
+    assert strict.returncode == 1 and "FAILED" in strict.stderr + strict.stdout
 
     emu.set_run_timeline(pending_ms=50, running_ms=50, failure_rate=0.0, never_finish=True)
     pending = json.loads(
@@ -354,7 +379,7 @@ def test_tasks_commands_and_wait(
     timed_out = ax(
         "tasks", "wait-for-run", pending["id"], "--poll-interval", "0.1", "--timeout", "0.5"
     )
-    assert timed_out.returncode == 1
+    assert timed_out.returncode == 4
     assert ax("tasks", "cancel-run", pending["id"]).returncode == 2  # no TTY, no --force
     cancelled = json.loads(ok(ax("tasks", "cancel-run", pending["id"], "-f", "-o", "json")))
     assert cancelled["status"] == "CANCELLED"
@@ -375,26 +400,28 @@ def test_profiles_round_trip(ax: Any, emu: EmulatorServer, cfg_dir: Path) -> Non
             "json",
         )
     )
-    cfg = next(cfg_dir.glob("*.toml"))
+    cfg = next((cfg_dir / ".arize" / "profiles").glob("*.toml"))
     assert stat.S_IMODE(cfg.stat().st_mode) == 0o600
     shown = ok(ax("profiles", "show", "local"))
     assert emu.api_key not in shown
     ok(ax("profiles", "use", "local"))
     assert "local" in ok(ax("profiles", "list"))
     # With the profile active, no key or URL is needed and json is the default output.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ARIZE_")}
-    env["AX_CONFIG_DIR"] = str(cfg_dir)
+    env = _private_env(cfg_dir)
     p = subprocess.run([AX, "spaces", "list"], capture_output=True, text=True, env=env, timeout=60)
     assert p.returncode == 0, p.stderr
     assert "spaces" in json.loads(p.stdout)
+    # The active profile cannot be deleted: switch to another one first.
+    ok(ax("profiles", "create", "other", "--api-key", emu.api_key, "--base-url", emu.url))
+    ok(ax("profiles", "use", "other"))
     ok(ax("profiles", "delete", "local", "--force"))
     assert "local" not in ok(ax("profiles", "list"))
 
 
 def test_prompts_on_a_terminal(emu: EmulatorServer, cfg_dir: Path, org_id: str) -> None:
     pexpect = pytest.importorskip("pexpect")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ARIZE_")}
-    env.update({"AX_CONFIG_DIR": str(cfg_dir), "ARIZE_API_KEY": emu.api_key})
+    env = _private_env(cfg_dir)
+    env["ARIZE_API_KEY"] = emu.api_key
     child = pexpect.spawn(
         AX,
         ["--base-url", emu.url, "spaces", "create", "--organization-id", org_id, "-o", "json"],
@@ -420,7 +447,7 @@ def test_prompts_on_a_terminal(emu: EmulatorServer, cfg_dir: Path, org_id: str) 
     child.sendline("not-the-name")
     child.expect(pexpect.EOF)
     child.close()
-    assert child.exitstatus == 1
+    assert child.exitstatus == 0  # declined: nothing done, as the official CLI
     assert emu.client().spaces.get(space="typed-at-prompt").name == "typed-at-prompt"
 
 

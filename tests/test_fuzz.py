@@ -105,7 +105,7 @@ def test_cli_never_crashes_and_rejects_before_sending(
         env=env,
         timeout=60,
     )
-    assert p.returncode in (0, 1, 2), (args, p.returncode, p.stderr)
+    assert p.returncode in (0, 1, 2, 4, 5), (args, p.returncode, p.stderr)
     assert "panicked" not in p.stderr and "RUST_BACKTRACE" not in p.stderr, (args, p.stderr)
     assert shared_emu.api_key not in p.stdout + p.stderr
     if p.returncode == 2:

@@ -124,7 +124,7 @@ def test_key_absent_from_cli_output(emu: EmulatorServer, user_key: str, tmp_path
         env=env,
         timeout=60,
     )
-    assert p.returncode == 1
+    assert p.returncode == 4  # an API error (401), as the official CLI
     outputs.append(p.stdout + p.stderr)
     text = "\n".join(outputs)
     assert user_key not in text
@@ -134,6 +134,7 @@ def test_key_absent_from_cli_output(emu: EmulatorServer, user_key: str, tmp_path
 def test_profile_is_private_and_loose_modes_are_warned(emu: EmulatorServer, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARIZE_")}
     env["AX_CONFIG_DIR"] = str(tmp_path / "cfg")
+    env["HOME"] = str(tmp_path / "home")
     subprocess.run(
         [AX, "profiles", "create", "p", "--api-key", emu.api_key, "--base-url", emu.url],
         check=True,
@@ -141,9 +142,11 @@ def test_profile_is_private_and_loose_modes_are_warned(emu: EmulatorServer, tmp_
         env=env,
         timeout=60,
     )
-    cfg = next((tmp_path / "cfg").glob("*.toml"))
+    # Written where the official CLI keeps profiles, private (the official writes 0644).
+    cfg = tmp_path / "home" / ".arize" / "profiles" / "p.toml"
     assert stat.S_IMODE(cfg.stat().st_mode) == 0o600
     assert stat.S_IMODE(cfg.parent.stat().st_mode) == 0o700
+    assert not (tmp_path / "cfg").exists() or not list((tmp_path / "cfg").glob("*.toml"))
     p = subprocess.run([AX, "spaces", "list"], capture_output=True, text=True, env=env, timeout=60)
     assert p.returncode == 0 and "readable by others" not in p.stderr
     cfg.chmod(0o644)
@@ -233,7 +236,7 @@ def test_cli_over_tls_with_ca_env(tls_emu: EmulatorServer, tmp_path: Path) -> No
     env.update({"AX_CONFIG_DIR": str(tmp_path), "ARIZE_API_KEY": tls_emu.api_key})
     argv = [AX, "--base-url", tls_emu.url, "spaces", "list", "-o", "json"]
     p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
-    assert p.returncode == 1 and "certificate" in p.stderr.lower()
+    assert p.returncode == 4 and "certificate" in p.stderr.lower()
     env["ARIZE_SSL_CA_CERT"] = str(tls_emu.ca_cert_path)
     p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
     assert p.returncode == 0, p.stderr
@@ -380,7 +383,7 @@ def test_emulator_request_log_never_shows_keys(tmp_path: Path) -> None:
             env=env,
             timeout=60,
         )
-        assert p.returncode == 1
+        assert p.returncode == 4  # an API error (401), as the official CLI
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)

@@ -64,6 +64,33 @@ def test_update_with_nothing_is_rejected_before_any_request(
     assert v2_requests(emu) == []
 
 
+def test_newer_fields_are_read_everywhere(client: Client, org_id: str, emu: EmulatorServer) -> None:
+    s = client.spaces.create(name="newer", organization_id=org_id)
+    assert s.default_llm_integration is None and s.ml_models_enabled is None
+    assert "gradient" not in repr(s)  # unset newer fields stay out of the repr
+    llm = {"integration_id": "TGxtSW50ZWdyYXRpb246MTpBYg==", "model_name": "gpt-4o"}
+    runtime = {"integration_id": "QWdlbnQ6MTpBYg=="}
+    updated = client.spaces.update(
+        space=s.id,
+        default_llm_integration=llm,
+        ml_models_enabled=False,
+        gradient_start_color="#000000",
+        gradient_end_color="#ffffff",
+        default_agent_runtime=runtime,
+    )
+    listed = next(x for x in client.spaces.list(name="newer") if x.id == s.id)
+    every = next(x for x in client.spaces.list_all(name="newer") if x.id == s.id)
+    for got in (updated, client.spaces.get(space="newer"), listed, every):
+        assert got.default_llm_integration == llm and got.default_agent_runtime == runtime
+        assert got.ml_models_enabled is False
+        assert (got.gradient_start_color, got.gradient_end_color) == ("#000000", "#ffffff")
+        assert got.to_dict()["default_llm_integration"] == llm
+        assert "gradient_end_color='#ffffff'" in repr(got)
+    page = client.spaces.list()
+    for shown in (repr(updated), repr(page), repr(page.pagination), updated.model_dump_json()):
+        assert emu.api_key not in shown
+
+
 def test_update_rejects_unknown_keyword(client: Client) -> None:
     with pytest.raises(TypeError, match="colour"):
         client.spaces.update(space="x", colour="red")  # type: ignore[call-arg]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 from arize_ax import (
     AiIntegration,
+    ArizeClient,
     AsyncClient,
     Client,
     Dataset,
@@ -21,6 +24,7 @@ from arize_ax import (
     Organization,
     Page,
     Project,
+    Region,
     Space,
     SpaceMembership,
     Task,
@@ -53,11 +57,40 @@ def main() -> None:
         except ApiError as e:
             print(e.status, e.title)
 
+        # The official SDK's names: ArizeClient, Region, model_dump, to_df, update fields.
+        sdk_style = ArizeClient(api_key=emu.api_key, base_url=emu.url)
+        region: Region = Region.EU_WEST_1A
+        regions: list[str] = Region.list_regions(include_unset=True)
+        dumped: dict[str, Any] = first.model_dump(mode="json", exclude_none=True)
+        picked: dict[str, Any] = first.model_dump(include={"id", "name"}, by_alias=True)
+        text: str = first.model_dump_json(indent=2, exclude={"description"})
+        frame: pd.DataFrame = sdk_style.spaces.list().to_df(exclude_none="any", json_normalize=True)
+        flat: pd.DataFrame = page.to_df(False, True, False, True, "additional_properties", "")
+        llm: dict[str, Any] | None = first.default_llm_integration
+        color: str | None = first.gradient_start_color
+        print(region.value, regions, dumped, picked, text, frame.shape, flat.shape, llm, color)
+        print(page.pagination.model_dump(), m.model_dump(), m.role.model_dump(mode="json"))
+        changed: Space = sdk_style.spaces.update(
+            space=first.id,
+            name=None,
+            description=None,
+            is_private=False,
+            default_llm_integration={"integration_id": "TGxtOjE=", "model_name": "gpt-4o"},
+            ml_models_enabled=True,
+            gradient_start_color="#112233",
+            gradient_end_color="#445566",
+            default_agent_runtime=None,
+        )
+        print(changed.ml_models_enabled, changed.default_agent_runtime)
+
         async def run() -> None:
             ac = AsyncClient(api_key=emu.api_key, base_url=emu.url)
             p: Page[Space] = await ac.spaces.list()
             s: Space = await ac.spaces.update(space=p.items[0].id, description=None)
-            print(s.to_dict())
+            t: Space = await ac.spaces.update(
+                space=p.items[0].id, ml_models_enabled=False, default_llm_integration=None
+            )
+            print(s.to_dict(), t.model_dump_json())
 
         asyncio.run(run())
 
@@ -91,6 +124,11 @@ def main() -> None:
         runs: Page[TaskRun] = client.tasks.list_runs_all(task=task.id)
         many: list[TaskRun] = client.tasks.wait_for_runs(run_ids=[r.id for r in runs])
         print(len(many), runs.to_arrow())
+        run_dump: dict[str, Any] = started.model_dump(mode="json")
+        task_dump: dict[str, Any] = task.model_dump(exclude={"evaluators": {0: {"query_filter"}}})
+        evaluator_dump: dict[str, Any] = task.evaluators[0].model_dump()
+        runs_frame: pd.DataFrame = runs.to_df(exclude_none=False, convert_dtypes=False)
+        print(run_dump, task_dump, evaluator_dump, runs_frame.columns)
 
         # Lookups: every ID a task needs, from names.
         ev: Evaluator = client.evaluators.get(evaluator="hallucination", space="staging")
@@ -109,6 +147,7 @@ def main() -> None:
         users: Page[User] = client.users.list(status=["ACTIVE"], limit=10)
         print(ver, one.commit_hash, proj.space_id, dv, len(exps), ai.model_names, org.id, who)
         print(users.to_pandas(), ev.to_dict())
+        print(ev.model_dump(mode="json"), ds.model_dump_json(), users.to_df(by_alias=True))
 
         async def lookups() -> None:
             ac = AsyncClient(api_key=emu.api_key, base_url=emu.url)

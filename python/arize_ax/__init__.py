@@ -8,7 +8,10 @@ Quick start::
     df = page.to_pandas()
 
 Every list result is a :class:`Page` that exports Arrow without copying
-(``pyarrow.table(page)``, ``polars.DataFrame(page)``). :class:`AsyncClient` has the
+(``pyarrow.table(page)``, ``polars.DataFrame(page)``). Code written for the official
+``arize`` SDK runs with only its import changed: ``ArizeClient`` is :class:`Client`,
+:class:`Region` has the official members, results have ``model_dump()`` and pages
+``to_df()`` with the official keys and columns. :class:`AsyncClient` has the
 same methods as awaitables. The bundled emulator lives in :mod:`arize_ax.testing`.
 """
 
@@ -55,14 +58,18 @@ from ._native import (
     __version__,
 )
 
-# `errors` and `types` (and the names taken from them) load on first use (PEP 562): they
-# import `typing` and `dataclasses`, which cost more than the native module itself, and the
-# `ax` console script, which goes through this package, needs neither.
+# The official SDK's client name: `from arize_ax import ArizeClient` in code written for it.
+ArizeClient = Client
+
+# `errors`, `types` and `regions` (and the names taken from them) load on first use (PEP 562):
+# they import `typing`, `dataclasses` and `enum`, which cost more than the native module
+# itself, and the `ax` console script, which goes through this package, needs none of them.
 # A module-level TYPE_CHECKING constant (not typing's) is honoured by type checkers.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from . import errors, types
+    from . import errors, regions, types
     from .errors import BetaWarning, RunTimeoutError
+    from .regions import Region
     from .types import (
         AgentCallConfig,
         EvaluatorInput,
@@ -73,7 +80,9 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "errors": (".errors", None),
+    "regions": (".regions", None),
     "types": (".types", None),
+    "Region": (".regions", "Region"),
     "BetaWarning": (".errors", "BetaWarning"),
     "RunTimeoutError": (".errors", "RunTimeoutError"),
     "AgentCallConfig": (".types", "AgentCallConfig"),
@@ -105,6 +114,7 @@ __all__ = [
     "AgentCallConfig",
     "AiIntegration",
     "AiIntegrationsClient",
+    "ArizeClient",
     "AsyncAiIntegrationsClient",
     "AsyncClient",
     "AsyncDatasetsClient",
@@ -134,6 +144,7 @@ __all__ = [
     "Pagination",
     "Project",
     "ProjectsClient",
+    "Region",
     "RunTimeoutError",
     "Space",
     "SpaceMembership",
@@ -148,5 +159,6 @@ __all__ = [
     "UsersClient",
     "__version__",
     "errors",
+    "regions",
     "types",
 ]

@@ -2,13 +2,15 @@
 
 Import the public names from ``arize_ax``. Every item class reads its fields as attributes
 with the API's names (timestamps as ``datetime``, nested objects as dicts); fields a newer
-server sends beyond these are kept and readable too. ``to_dict()`` gives plain data.
+server sends beyond these are kept and readable too. ``to_dict()`` gives plain data;
+``model_dump()`` the official SDK's keys (an evaluator from ``get`` dumps as the official
+``EvaluatorWithVersion``, with its ``version``).
 """
 
 from datetime import datetime
 from typing import Any
 
-from ._native import Page
+from ._spaces import Page, _ModelDump
 
 __all__ = [
     "AiIntegration",
@@ -36,7 +38,7 @@ __all__ = [
     "UsersClient",
 ]
 
-class _Record:
+class _Record(_ModelDump):
     def to_dict(self) -> dict[str, Any]:
         """Every field as plain data (nested items as dicts, datetimes kept)."""
     def __getattr__(self, name: str) -> Any: ...

@@ -15,26 +15,36 @@ from typing import Any
 __all__ = [
     "AmbiguousNameError",
     "ApiError",
+    "ApiException",
     "AxError",
     "BadRequestError",
+    "BadRequestException",
     "BetaWarning",
     "ConfigError",
     "ConflictError",
+    "ConflictException",
     "ConnectError",
     "DecodeError",
     "ForbiddenError",
+    "ForbiddenException",
+    "MissingAPIKeyError",
     "MissingApiKeyError",
+    "MultipleEndpointOverridesError",
     "NameNotFoundError",
     "NotFoundError",
+    "NotFoundException",
     "PaginationError",
     "RateLimitError",
     "RequestTimeoutError",
     "RunTimeoutError",
     "ServerError",
+    "ServiceException",
     "TransportError",
     "UnauthorizedError",
+    "UnauthorizedException",
     "UnknownOutcomeError",
     "UnprocessableEntityError",
+    "UnprocessableEntityException",
     "ValidationError",
 ]
 
@@ -207,3 +217,17 @@ class RunTimeoutError(AxError, TimeoutError):
     timeout: float
     last_status: str | None
     last_run: Any
+
+
+# The official SDK's names (its generated `ApiException` family and its configuration
+# errors), so `except` clauses written for `arize` keep working with the import changed.
+ApiException = ApiError
+BadRequestException = BadRequestError
+UnauthorizedException = UnauthorizedError
+ForbiddenException = ForbiddenError
+NotFoundException = NotFoundError
+ConflictException = ConflictError
+UnprocessableEntityException = UnprocessableEntityError
+ServiceException = ServerError
+MissingAPIKeyError = MissingApiKeyError
+MultipleEndpointOverridesError = ConfigError

@@ -7,8 +7,13 @@ use crate::cli_tasks::TasksCommand;
 
 const AFTER_HELP: &str = "\
 Connection: --api-key / --base-url flags, then the environment (ARIZE_API_KEY, ARIZE_REGION,
-ARIZE_API_HOST, ARIZE_API_SCHEME, ARIZE_API_PORT), then the active profile (`ax profiles`).
-Exit codes: 0 ok, 1 API or run failure, 2 usage error, 130 interrupted.";
+ARIZE_API_HOST, ARIZE_API_SCHEME, ARIZE_API_PORT, ARIZE_SINGLE_HOST, ARIZE_SINGLE_PORT,
+ARIZE_BASE_DOMAIN), then the profile (--profile, AX_PROFILE or the active one; the official
+CLI's ~/.arize/profiles, see `ax profiles`).
+Exit codes (as the official ax CLI): 0 ok (also a declined confirmation), 1 other errors
+(configuration, profiles, no API key; with --exit-status a run not COMPLETED), 2 usage error,
+4 API error (any HTTP error incl. 401, name not found or ambiguous, network, wait timeout),
+5 file I/O (-o value or file), 130 interrupted.";
 
 /// `ax`: the Arize AX command line (spaces, tasks, the read-only lookups, profiles, local
 /// emulator).
@@ -37,8 +42,9 @@ pub struct GlobalArgs {
     /// API root, e.g. http://127.0.0.1:8731 (a trailing /v2 is accepted).
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Profile to use instead of the active one.
-    #[arg(long, global = true, value_name = "NAME", env = "AX_PROFILE")]
+    /// Profile to use instead of the active one (default: AX_PROFILE, then the active
+    /// profile). Official profiles (~/.arize/profiles) and the older config.toml are read.
+    #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
     /// Log every HTTP request (method, URL, status, time, attempt) to stderr.
     #[arg(short, long, global = true)]
@@ -192,46 +198,76 @@ pub enum SpacesCommand {
     },
 }
 
+/// The profile fields `ax profiles create` and `update` take (the official CLI's flags).
+/// The key comes from the global `--api-key`; the global `--base-url` becomes
+/// `single_host`/`single_port`/`api_scheme`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ProfileFields {
+    /// TOML file in the official profile format to load values from (flags override it)
+    #[arg(short = 'f', long, value_name = "FILE")]
+    pub from_file: Option<std::path::PathBuf>,
+    /// Store a reference to this environment variable (`${VAR}`) instead of the key
+    #[arg(long, value_name = "VAR", conflicts_with = "api_key")]
+    pub api_key_env: Option<String>,
+    /// Routing region: us-central-1a, us-east-1b, ca-central-1a, eu-west-1a, or US, CA, EU
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Single endpoint host for on-prem deployments (e.g. arize.example.com)
+    #[arg(long, value_name = "HOST")]
+    pub single_host: Option<String>,
+    /// Single endpoint port for on-prem deployments (e.g. 443)
+    #[arg(long, value_name = "PORT")]
+    pub single_port: Option<String>,
+    /// Default output format: table, json, csv, parquet
+    #[arg(long, value_name = "FORMAT")]
+    pub output_format: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ProfilesCommand {
-    /// Create (or with --force replace) a profile. Uses the global --api-key/--base-url.
+    /// Create a profile in the official format (~/.arize/profiles/NAME.toml) and make it
+    /// the active one. Takes the global --api-key (prompted on a terminal when missing).
     Create {
-        /// Profile name
-        name: String,
-        /// Read the API key from this environment variable at run time instead of storing it
-        #[arg(long, value_name = "VAR", conflicts_with = "api_key")]
-        api_key_env: Option<String>,
-        /// Region: us-central-1a, us-east-1b, ca-central-1a, eu-west-1a
-        #[arg(long, conflicts_with_all = ["base_url", "host"])]
-        region: Option<String>,
-        /// API host (no scheme)
-        #[arg(long, conflicts_with = "base_url")]
-        host: Option<String>,
-        /// http or https
-        #[arg(long, conflicts_with = "base_url")]
-        scheme: Option<String>,
-        /// API port (0 = scheme default)
-        #[arg(long, conflicts_with = "base_url")]
-        port: Option<u16>,
-        /// Default output format of this profile: table, json, csv, parquet
-        #[arg(long, value_name = "FORMAT")]
-        output_format: Option<String>,
-        /// Make it the active profile (the first profile always becomes active)
-        #[arg(long = "use")]
-        activate: bool,
-        /// Replace an existing profile of that name
-        #[arg(short, long)]
+        /// Profile name (letters, digits, '-', '_'; prompted on a terminal when omitted)
+        name: Option<String>,
+        #[command(flatten)]
+        fields: ProfileFields,
+        /// Authentication method: api-key (oauth is not supported by arize-ax)
+        #[arg(long, value_name = "METHOD", value_parser = ["api-key", "oauth"])]
+        auth_method: Option<String>,
+        /// Replace an existing profile of that name (in either profile file)
+        #[arg(long)]
         force: bool,
     },
-    /// List profiles
-    List {
+    /// Update a profile (default: the active one): only the given fields change; with
+    /// --from-file the file replaces the profile (flags on top)
+    Update {
+        /// Profile name (default: the active profile)
+        name: Option<String>,
         #[command(flatten)]
-        output: OutputArgs,
+        fields: ProfileFields,
     },
-    /// Show a profile (default: the active one); the key is masked
+    /// Check a profile (default: the active one), its ${VAR} references expanded
+    Validate {
+        /// Profile name (default: the active profile)
+        name: Option<String>,
+    },
+    /// Show a profile (default: the active one). The key is masked unless it is a ${VAR}
+    /// reference
     Show {
         /// Profile name
         name: Option<String>,
+        /// Show every setting, the defaults included
+        #[arg(long)]
+        all: bool,
+        /// Expand ${VAR} references
+        #[arg(long)]
+        expand: bool,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// List profiles (both files), the active one marked
+    List {
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -240,7 +276,7 @@ pub enum ProfilesCommand {
         /// Profile name
         name: String,
     },
-    /// Delete a profile
+    /// Delete a profile (not the active one)
     Delete {
         /// Profile name
         name: String,

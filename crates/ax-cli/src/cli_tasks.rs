@@ -55,7 +55,7 @@ pub struct EvalTaskArgs {
     pub query_filter: Option<String>,
 }
 
-/// `--poll-interval` and `--timeout`.
+/// `--poll-interval`, `--timeout` and `--exit-status`.
 #[derive(Debug, Clone, Args)]
 pub struct WaitArgs {
     /// Seconds between polls
@@ -74,6 +74,10 @@ pub struct WaitArgs {
         allow_negative_numbers = true
     )]
     pub timeout: f64,
+    /// Exit 1 unless the run ends COMPLETED (by default a FAILED or CANCELLED run is
+    /// printed and the exit code is 0, as in the official CLI)
+    #[arg(long)]
+    pub exit_status: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,7 +229,7 @@ pub enum TasksCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
-    /// Wait until a task run is COMPLETED, FAILED or CANCELLED (FAILED/CANCELLED exit 1)
+    /// Wait until a task run is COMPLETED, FAILED or CANCELLED and print it
     WaitForRun {
         /// Task run ID
         run_id: String,

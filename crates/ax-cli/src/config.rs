@@ -1,33 +1,40 @@
-//! The user's config directory: the profiles file (`config.toml`) and the record of shown
-//! pre-release notices; and how flags, environment and the profile combine into a client
-//! configuration (flags > environment > active profile > defaults).
+//! Profiles and the client configuration of a command (flags > environment > profile >
+//! defaults), plus the record of shown pre-release notices.
 //!
-//! Only `config.toml` is read on a normal command (one `read`, no directory scan).
+//! Two profile files are read:
+//!
+//! - the official CLI's, `~/.arize/profiles/<name>.toml` with the active one in
+//!   `~/.arize/.active_profile` (read and written by ax-core, `ax_core::config::profiles`);
+//!   `ax profiles create|update` write there;
+//! - arize-ax's older `config.toml` (in `$AX_CONFIG_DIR`, else `$XDG_CONFIG_HOME/arize-ax`,
+//!   else `~/.config/arize-ax`), still read; `ax profiles use|delete` still act on it.
+//!
+//! A name defined in both is an error whenever it is used (no silent shadowing). When both
+//! name an active profile and the names differ, the official one wins and a one-line
+//! warning says so.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use ax_core::{Config, ConfigInput};
+use ax_core::config::profiles::{self, Profile as OfficialProfile, ProfileStore};
+use ax_core::{Config, ConfigInput, ProfileKey, ProfileLayer, Secret};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::GlobalArgs;
 use crate::error::CliError;
 
 /// Default API host (as in ax-core).
-const DEFAULT_HOST: &str = "api.arize.com";
+const DEFAULT_HOST: &str = ax_core::config::DEFAULT_HOST;
 
-/// File name of the profiles file inside the config directory.
+/// File name of the older profiles file inside the config directory.
 pub const CONFIG_FILE: &str = "config.toml";
 const NOTICES_FILE: &str = "notices";
 
-/// Environment variables that select the endpoint (API.md §6.5).
-const ENDPOINT_ENV: [&str; 4] = [
-    "ARIZE_REGION",
-    "ARIZE_API_HOST",
-    "ARIZE_API_SCHEME",
-    "ARIZE_API_PORT",
-];
+/// The process environment, as ax-core's lookups take it.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
 
 /// `$AX_CONFIG_DIR`, else `$XDG_CONFIG_HOME/arize-ax`, else `~/.config/arize-ax`
 /// (`%APPDATA%\arize-ax` on Windows).
@@ -47,7 +54,7 @@ pub fn config_dir() -> Option<PathBuf> {
     var("HOME").map(|h| PathBuf::from(h).join(".config").join("arize-ax"))
 }
 
-/// One profile. Every field is optional.
+/// One profile of the older `config.toml`. Every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
     /// The API key itself (the file is then kept at mode 0600).
@@ -99,6 +106,29 @@ impl Profile {
             (None, None) => "none".into(),
         }
     }
+
+    /// What this profile contributes to the configuration.
+    pub fn layer(&self, name: &str, path: &Path) -> ProfileLayer {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let api_key = match (&self.api_key, &self.api_key_env) {
+            (Some(k), _) => ProfileKey::Key(Secret::new(k.clone())),
+            (None, Some(var)) => {
+                env(var).map_or(ProfileKey::None, |k| ProfileKey::Key(Secret::new(k)))
+            }
+            (None, None) => ProfileKey::None,
+        };
+        ProfileLayer {
+            source: format!("profile '{name}' ({})", path.display()),
+            routing_section: false,
+            api_key,
+            base_url: self.base_url.clone(),
+            region: self.region.clone(),
+            host: self.host.clone(),
+            scheme: self.scheme.clone(),
+            port: self.port,
+            ..Default::default()
+        }
+    }
 }
 
 /// Masks a secret: `****` plus the last four characters when the key is long enough.
@@ -112,7 +142,7 @@ pub fn mask(key: &str) -> String {
     }
 }
 
-/// The whole profiles file.
+/// The whole older profiles file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ConfigFile {
     /// Name of the active profile.
@@ -131,17 +161,17 @@ impl ConfigFile {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
             Err(e) => {
-                return Err(CliError::Usage(format!(
+                return Err(CliError::Config(format!(
                     "cannot read {}: {e}",
                     path.display()
                 )))
             }
         };
         let file: ConfigFile = toml::from_str(&text).map_err(|e| {
-            CliError::Usage(format!(
+            CliError::Config(format!(
                 "invalid profiles file {}: {}",
                 path.display(),
-                e.to_string().trim()
+                e.message().trim()
             ))
         })?;
         if file.profiles.values().any(|p| p.api_key.is_some()) {
@@ -154,7 +184,7 @@ impl ConfigFile {
     pub fn save(&self, dir: &Path) -> Result<(), CliError> {
         let text = toml::to_string(self)
             .map_err(|e| CliError::Failed(format!("cannot serialize the profiles: {e}")))?;
-        let header = "# arize-ax CLI profiles (`ax profiles --help`). Keep this file private.\n";
+        let header = "# arize-ax CLI profiles (older format; `ax profiles --help`). Keep this file private.\n";
         create_private_dir(dir)?;
         let path = dir.join(CONFIG_FILE);
         crate::output::write_atomic(&path, true, |w| {
@@ -166,116 +196,268 @@ impl ConfigFile {
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), CliError> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder
-        .create(dir)
+    ax_core::files::create_private_dir(dir)
         .map_err(|e| CliError::Failed(format!("cannot create {}: {e}", dir.display())))
 }
 
-#[cfg(unix)]
 fn warn_if_readable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let mode = meta.permissions().mode();
-        if mode & 0o077 != 0 {
-            eprintln!(
-                "warning: {} holds an API key but is readable by others (mode {:o}); run: chmod 600 {}",
-                path.display(),
-                mode & 0o777,
-                path.display()
-            );
+    if let Some(mode) = profiles::readable_by_others(path) {
+        eprintln!(
+            "warning: {} holds credentials but is readable by others (mode {mode:o}); run: chmod 600 {}",
+            path.display(),
+            path.display()
+        );
+    }
+}
+
+/// A profile error: a configuration error (exit 1, the official CLI's ConfigError).
+fn config_err(e: ax_core::Error) -> CliError {
+    match e {
+        ax_core::Error::Config(m) => CliError::Config(m),
+        other => CliError::Core(other),
+    }
+}
+
+/// Where the active profile is named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActiveFrom {
+    Official,
+    Legacy,
+}
+
+/// A profile picked for a command (one per process: its size does not matter).
+#[allow(clippy::large_enum_variant)]
+pub enum Chosen {
+    Official(OfficialProfile),
+    Legacy {
+        name: String,
+        profile: Profile,
+        path: PathBuf,
+    },
+}
+
+impl Chosen {
+    pub fn layer(&self) -> ProfileLayer {
+        match self {
+            Chosen::Official(p) => p.layer(),
+            Chosen::Legacy {
+                name,
+                profile,
+                path,
+            } => profile.layer(name, path),
+        }
+    }
+
+    fn output(&self) -> Option<&str> {
+        match self {
+            Chosen::Official(p) => Some(p.output_format()),
+            Chosen::Legacy { profile, .. } => profile.output.as_deref(),
         }
     }
 }
 
-#[cfg(not(unix))]
-fn warn_if_readable(_path: &Path) {}
+/// Both profile files.
+pub struct Profiles {
+    /// `~/.arize` (none without a home directory).
+    pub official: Option<ProfileStore>,
+    /// The older file's directory and content.
+    pub legacy_dir: Option<PathBuf>,
+    pub legacy: ConfigFile,
+}
+
+impl Profiles {
+    /// Finds both files (reading only the older `config.toml`; profile files are read when
+    /// used).
+    pub fn open() -> Result<Profiles, CliError> {
+        let legacy_dir = config_dir();
+        let legacy = match &legacy_dir {
+            Some(d) => ConfigFile::load(d)?,
+            None => ConfigFile::default(),
+        };
+        Ok(Profiles {
+            official: ProfileStore::from_env(&process_env),
+            legacy_dir,
+            legacy,
+        })
+    }
+
+    /// The older file's path.
+    pub fn legacy_path(&self) -> Option<PathBuf> {
+        self.legacy_dir.as_ref().map(|d| d.join(CONFIG_FILE))
+    }
+
+    /// The older file's path for messages.
+    pub fn legacy_shown(&self) -> String {
+        self.legacy_path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| CONFIG_FILE.into())
+    }
+
+    /// The official profile names.
+    pub fn official_names(&self) -> Result<Vec<String>, CliError> {
+        match &self.official {
+            Some(s) => s.names().map_err(config_err),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// True when `name` has an official profile file.
+    pub fn in_official(&self, name: &str) -> bool {
+        self.official.as_ref().is_some_and(|s| s.contains(name))
+    }
+
+    /// True when `name` is in the older file.
+    pub fn in_legacy(&self, name: &str) -> bool {
+        self.legacy.profiles.contains_key(name)
+    }
+
+    /// Every name, sorted, each once.
+    pub fn all_names(&self) -> Result<Vec<String>, CliError> {
+        let mut names = self.official_names()?;
+        names.extend(self.legacy.profiles.keys().cloned());
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
+    /// The error for a name defined in both files.
+    pub fn conflict(&self, name: &str) -> CliError {
+        let official = self
+            .official
+            .as_ref()
+            .map(|s| s.path(name).display().to_string())
+            .unwrap_or_default();
+        CliError::Config(format!(
+            "profile '{name}' is defined twice: in {official} (official format) and in {} (older arize-ax file); remove or rename one (e.g. `ax profiles delete {name}` removes both, `ax profiles create {name} --force ...` replaces both with one in the official format)",
+            self.legacy_shown()
+        ))
+    }
+
+    /// The active profile's name and where it is named. When both files name one and the
+    /// names differ, the official one wins and a warning is printed.
+    pub fn active(&self) -> Result<Option<(String, ActiveFrom)>, CliError> {
+        let official = match &self.official {
+            Some(s) => s.active().map_err(config_err)?,
+            None => None,
+        };
+        let legacy = self.legacy.active.clone().filter(|a| !a.trim().is_empty());
+        Ok(match (official, legacy) {
+            (Some(o), Some(l)) => {
+                static WARNED: std::sync::atomic::AtomicBool =
+                    std::sync::atomic::AtomicBool::new(false);
+                if o != l && !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    let file = self
+                        .official
+                        .as_ref()
+                        .map(|s| s.active_file().display().to_string())
+                        .unwrap_or_default();
+                    eprintln!(
+                        "warning: two active profiles: '{o}' ({file}) and '{l}' ({}); using '{o}', the official one",
+                        self.legacy_shown()
+                    );
+                }
+                Some((o, ActiveFrom::Official))
+            }
+            (Some(o), None) => Some((o, ActiveFrom::Official)),
+            (None, Some(l)) => Some((l, ActiveFrom::Legacy)),
+            (None, None) => None,
+        })
+    }
+
+    /// The error for a profile that does not exist, listing the ones that do.
+    pub fn missing(&self, what: &str) -> Result<CliError, CliError> {
+        let names = self.all_names()?;
+        let listed = if names.is_empty() {
+            "there are no profiles; create one with `ax profiles create NAME --api-key KEY`".into()
+        } else {
+            format!("available profiles: {}", names.join(", "))
+        };
+        Ok(CliError::Config(format!("{what} does not exist; {listed}")))
+    }
+
+    /// Loads profile `name` from whichever file defines it; `what` names it in errors.
+    pub fn load(&self, name: &str, what: &str) -> Result<Chosen, CliError> {
+        match (self.in_official(name), self.in_legacy(name)) {
+            (true, true) => Err(self.conflict(name)),
+            (true, false) => {
+                let store = self.official.as_ref().expect("official store");
+                let p = store.load(name, &process_env).map_err(config_err)?;
+                warn_if_readable(&p.path);
+                Ok(Chosen::Official(p))
+            }
+            (false, true) => Ok(Chosen::Legacy {
+                name: name.to_owned(),
+                profile: self.legacy.profiles[name].clone(),
+                path: self.legacy_path().unwrap_or_else(|| CONFIG_FILE.into()),
+            }),
+            (false, false) => Err(self.missing(what)?),
+        }
+    }
+
+    /// The profile of a command: `--profile`, else `AX_PROFILE`, else the active one.
+    pub fn choose(&self, explicit: Option<&str>) -> Result<Option<Chosen>, CliError> {
+        let named = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        if let Some(n) = named(explicit.map(str::to_owned)) {
+            return self
+                .load(&n, &format!("profile '{n}' (from --profile)"))
+                .map(Some);
+        }
+        if let Some(n) = named(process_env("AX_PROFILE")) {
+            return self
+                .load(&n, &format!("profile '{n}' (from AX_PROFILE)"))
+                .map(Some);
+        }
+        match self.active()? {
+            Some((n, from)) => {
+                let file = match from {
+                    ActiveFrom::Official => self
+                        .official
+                        .as_ref()
+                        .map(|s| s.active_file().display().to_string())
+                        .unwrap_or_default(),
+                    ActiveFrom::Legacy => self.legacy_shown(),
+                };
+                let what = format!(
+                    "the active profile '{n}' (named in {file}; change it with `ax profiles use NAME`)"
+                );
+                self.load(&n, &what).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+}
 
 /// Everything a command needs from flags, environment and profile.
 pub struct Settings {
     pub global: GlobalArgs,
-    pub profile: Profile,
+    pub profile: Option<Chosen>,
 }
 
 impl Settings {
-    /// Reads the profiles file (if any) and picks the profile: `--profile`/`AX_PROFILE`
-    /// (must exist), else the active one.
+    /// Reads the profile files and picks the profile: `--profile`, else `AX_PROFILE` (each
+    /// must exist), else the active one (if any).
     pub fn load(global: GlobalArgs) -> Result<Settings, CliError> {
-        let file = match config_dir() {
-            Some(d) => ConfigFile::load(&d)?,
-            None => ConfigFile::default(),
-        };
-        let profile = match &global.profile {
-            Some(name) => match file.profiles.get(name) {
-                Some(p) => p.clone(),
-                None => {
-                    return Err(CliError::Usage(format!(
-                        "profile '{name}' does not exist (see `ax profiles list`)"
-                    )))
-                }
-            },
-            None => file
-                .active
-                .as_ref()
-                .and_then(|a| file.profiles.get(a))
-                .cloned()
-                .unwrap_or_default(),
-        };
+        let profiles = Profiles::open()?;
+        let profile = profiles.choose(global.profile.as_deref())?;
         Ok(Settings { global, profile })
     }
 
     /// The profile's default output format, if any.
     pub fn default_output(&self) -> Option<&str> {
-        self.profile.output.as_deref()
+        self.profile.as_ref().and_then(Chosen::output)
     }
 
-    /// Resolves the client configuration: flags > environment > profile > defaults.
+    /// Resolves the client configuration: flags > environment > profile > defaults. The
+    /// profile's endpoint applies only when neither flags nor environment give any
+    /// endpoint setting (so endpoints never mix).
     pub fn client_config(&self) -> Result<Config, CliError> {
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let p = &self.profile;
-        let env_endpoint = ENDPOINT_ENV.iter().any(|n| env(n).is_some());
-        let mut input = ConfigInput {
+        let input = ConfigInput {
             api_key: self.global.api_key.clone(),
             base_url: self.global.base_url.clone(),
+            profile: self.profile.as_ref().map(Chosen::layer),
             ..Default::default()
         };
-        // The profile's endpoint applies only when neither flags nor environment give one.
-        let profile_endpoint = input.base_url.is_none() && !env_endpoint;
-        if profile_endpoint && p.base_url.is_some() {
-            input.base_url = p.base_url.clone();
-        }
-        let use_profile_parts = profile_endpoint && p.base_url.is_none();
-        let profile_key = match (&p.api_key, &p.api_key_env) {
-            (Some(k), _) => Some(k.clone()),
-            (None, Some(var)) => env(var),
-            (None, None) => None,
-        };
-        let lookup = |name: &str| -> Option<String> {
-            if let Some(v) = env(name) {
-                return Some(v);
-            }
-            match name {
-                "ARIZE_API_KEY" => profile_key.clone(),
-                "ARIZE_REGION" if use_profile_parts => p.region.clone(),
-                "ARIZE_API_HOST" if use_profile_parts => p.host.clone(),
-                "ARIZE_API_SCHEME" if use_profile_parts => p.scheme.clone(),
-                "ARIZE_API_PORT" if use_profile_parts => p.port.map(|v| v.to_string()),
-                _ => None,
-            }
-        };
-        Config::resolve(input, &lookup).map_err(|e| match e {
-            ax_core::Error::MissingApiKey => CliError::Usage(
-                "no API key: pass --api-key, set ARIZE_API_KEY, or create a profile with `ax profiles create`"
-                    .into(),
-            ),
-            other => CliError::Core(other),
-        })
+        Config::resolve(input, &process_env).map_err(CliError::Core)
     }
 }
 
@@ -333,5 +515,28 @@ mod tests {
         let back: ConfigFile = toml::from_str(&text).unwrap();
         assert_eq!(back.profiles["dev"], f.profiles["dev"]);
         assert_eq!(back.active.as_deref(), Some("dev"));
+    }
+
+    #[test]
+    fn legacy_profiles_become_layers_without_showing_the_key() {
+        let p = Profile {
+            api_key: Some("legacy-secret-key-1234".into()),
+            base_url: Some("http://127.0.0.1:9".into()),
+            ..Default::default()
+        };
+        let layer = p.layer("dev", Path::new("/x/config.toml"));
+        assert_eq!(layer.base_url.as_deref(), Some("http://127.0.0.1:9"));
+        assert!(!layer.routing_section);
+        assert!(!format!("{layer:?}").contains("legacy-secret-key-1234"));
+        let c = Config::resolve(
+            ConfigInput {
+                profile: Some(layer),
+                ..Default::default()
+            },
+            &|_| None,
+        )
+        .unwrap();
+        assert_eq!(c.base_url.as_str(), "http://127.0.0.1:9/");
+        assert_eq!(c.api_key.expose(), "legacy-secret-key-1234");
     }
 }

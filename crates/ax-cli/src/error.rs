@@ -1,13 +1,22 @@
 //! CLI errors, their exit codes and their one-line rendering.
+//!
+//! The exit codes are the official `ax` CLI's (arize-ax-cli 0.39), as it behaves: it wraps
+//! every failure of its SDK, an HTTP 401 included, in its API error (exit 4).
 
 use ax_core::Error;
 
-/// Exit code of a successful command.
+/// Exit code of a successful command (also: a declined confirmation, nothing done).
 pub const EXIT_OK: i32 = 0;
-/// API error, failed or cancelled run, declined confirmation.
+/// Other errors: configuration and profiles, unexpected failures, and a run that did not
+/// end COMPLETED under `--exit-status`.
 pub const EXIT_FAILURE: i32 = 1;
-/// Usage error (detected before any request).
+/// Usage error: bad flags or values, detected before any request is sent.
 pub const EXIT_USAGE: i32 = 2;
+/// API error: any HTTP error answer (401 and 403 included), a name that resolves to no or
+/// several resources, network failures, a wait that timed out.
+pub const EXIT_API: i32 = 4;
+/// File I/O: the `-o` value names no format or file type, or the file cannot be written.
+pub const EXIT_FILE: i32 = 5;
 /// Interrupted with Ctrl-C.
 pub const EXIT_INTERRUPTED: i32 = 130;
 
@@ -16,9 +25,14 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 pub enum CliError {
     /// Bad or missing input; nothing was sent. Exit 2.
     Usage(String),
-    /// Something failed (or was declined). Exit 1.
+    /// Something else failed. Exit 1.
     Failed(String),
-    /// An error from ax-core. Exit 2 for validation/config errors, else 1.
+    /// The configuration (profile, `--api-key`/`--base-url`, `ARIZE_*`) is unusable. Exit 1.
+    Config(String),
+    /// The output file or format. Exit 5.
+    File(String),
+    /// An error from ax-core. Exit 2 for client-side validation, 1 for configuration,
+    /// else 4.
     Core(Error),
     /// Ctrl-C. Exit 130.
     Interrupted(String),
@@ -35,20 +49,32 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Usage(_) => EXIT_USAGE,
-            CliError::Failed(_) => EXIT_FAILURE,
+            CliError::Failed(_) | CliError::Config(_) => EXIT_FAILURE,
+            CliError::File(_) => EXIT_FILE,
             CliError::Interrupted(_) => EXIT_INTERRUPTED,
             CliError::Core(e) => match e {
-                Error::Validation { .. } | Error::MissingApiKey | Error::Config(_) => EXIT_USAGE,
-                _ => EXIT_FAILURE,
+                Error::Validation { .. } => EXIT_USAGE,
+                Error::MissingApiKey | Error::Config(_) => EXIT_FAILURE,
+                _ => EXIT_API,
             },
+        }
+    }
+
+    /// This error as a configuration error (exit 1), for failures while loading the
+    /// profile or resolving the connection settings.
+    pub fn into_config(self) -> CliError {
+        match self {
+            CliError::Usage(m) | CliError::Failed(m) => CliError::Config(m),
+            other => other,
         }
     }
 
     /// The message printed on stderr (one line, never the key).
     pub fn message(&self) -> String {
         match self {
-            CliError::Usage(m) => format!("error: {m}"),
-            CliError::Failed(m) => format!("error: {m}"),
+            CliError::Usage(m) | CliError::Failed(m) | CliError::Config(m) | CliError::File(m) => {
+                format!("error: {m}")
+            }
             CliError::Interrupted(m) => format!("interrupted: {m}"),
             CliError::Core(e) => format!("error: {}", core_message(e)),
         }
@@ -93,7 +119,24 @@ fn core_message(e: &Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+
+    fn api(status: u16) -> Error {
+        Error::Api(ax_core::ApiError {
+            status,
+            title: "x".into(),
+            detail: None,
+            type_: None,
+            instance: None,
+            method: "GET".into(),
+            url: "http://h/v2/spaces".into(),
+            retry_after: None,
+            body: String::new(),
+            attempts: 1,
+        })
+    }
 
     #[test]
     fn exit_codes() {
@@ -102,9 +145,29 @@ mod tests {
             CliError::Core(Error::validation("limit", "bad")).exit_code(),
             2
         );
-        assert_eq!(CliError::Core(Error::MissingApiKey).exit_code(), 2);
+        assert_eq!(CliError::Core(Error::MissingApiKey).exit_code(), 1);
+        assert_eq!(CliError::Core(Error::Config("x".into())).exit_code(), 1);
+        assert_eq!(CliError::Usage("x".into()).into_config().exit_code(), 1);
         assert_eq!(CliError::Failed("x".into()).exit_code(), 1);
+        assert_eq!(CliError::File("x".into()).exit_code(), 5);
         assert_eq!(CliError::Interrupted("x".into()).exit_code(), 130);
+        for status in [400, 401, 403, 404, 409, 429, 500] {
+            assert_eq!(CliError::Core(api(status)).exit_code(), 4, "{status}");
+        }
+        let timeout = Error::RunTimeout {
+            run_id: "r".into(),
+            timeout: Duration::from_secs(1),
+            last_status: None,
+            last_run: None,
+        };
+        assert_eq!(CliError::Core(timeout).exit_code(), 4);
+        let not_found = Error::NameNotFound {
+            resource_type: "space".into(),
+            resource_name: "x".into(),
+            available_names: Vec::new(),
+            hint: None,
+        };
+        assert_eq!(CliError::Core(not_found).exit_code(), 4);
         let m = CliError::Core(Error::validation("organization_id", "bad")).message();
         assert!(m.contains("--organization-id"), "{m}");
     }

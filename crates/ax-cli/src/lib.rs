@@ -1,27 +1,27 @@
 //! The `ax` command line. Entry point: [`run`].
 //!
-//! Exit codes: 0 ok, 1 API or run failure (and declined confirmations), 2 usage error
-//! (always before any request), 130 interrupted by Ctrl-C.
+//! Exit codes, as the official `ax` CLI (arize-ax-cli 0.39): 0 ok (also a declined
+//! confirmation: nothing is done); 1 other errors: configuration and profiles (no API key,
+//! unknown profile, bad `ARIZE_*` values), unexpected failures, and with `--exit-status` a
+//! run that did not end COMPLETED; 2 usage error (bad flags or values, always before any
+//! request; also a destructive command without a terminal and without `--force`); 4 API
+//! error (any HTTP error answer, 401 included, a name that resolves to no or several
+//! resources, network failures, a wait that timed out); 5 file I/O (an `-o` value that is
+//! neither a format nor a .json/.csv/.parquet/.pq path, parquet to a terminal, the `-o`
+//! file cannot be written); 130 interrupted by Ctrl-C. Exit 3 (the official CLI's OAuth
+//! sign-in failures) does not occur.
 //!
 //! Output: results on stdout (or the `-o` file, written atomically); notices, progress,
-//! next-page cursors and errors on stderr.
+//! next-page cursors and errors on stderr. `-o json` prints what the official CLI prints
+//! for the same answer (see `shape.rs`).
 //!
 //! Configuration: flags (`--api-key`, `--base-url`) > environment (`ARIZE_API_KEY`,
-//! `ARIZE_REGION`, `ARIZE_API_HOST`, `ARIZE_API_SCHEME`, `ARIZE_API_PORT`) > the profile
-//! (`--profile NAME`, `AX_PROFILE`, or the active one) > defaults. Profiles live in
-//! `config.toml` in `$AX_CONFIG_DIR`, else `$XDG_CONFIG_HOME/arize-ax`, else
-//! `~/.config/arize-ax` (mode 0600), e.g.:
-//!
-//! ```toml
-//! active = "local"
-//!
-//! [profiles.local]
-//! api_key = "emulator-admin-key"        # or: api_key_env = "MY_KEY_VARIABLE"
-//! base_url = "http://127.0.0.1:8731"    # or: region = "eu-west-1a" / host, scheme, port
-//! output = "table"                      # default -o: table, json, csv or parquet
-//! ```
-//!
-//! The same directory holds `notices`, the pre-release warnings already shown.
+//! `ARIZE_REGION`, `ARIZE_API_HOST`, `ARIZE_API_SCHEME`, `ARIZE_API_PORT`,
+//! `ARIZE_SINGLE_HOST`, `ARIZE_SINGLE_PORT`, `ARIZE_BASE_DOMAIN`) > the profile
+//! (`--profile NAME`, `AX_PROFILE`, or the active one) > defaults. The profile files (the
+//! official CLI's `~/.arize/profiles/<name>.toml`, and arize-ax's older `config.toml`) are
+//! described in `config.rs`; the config directory also holds `notices`, the pre-release
+//! warnings already shown.
 //! `ax emulator` listens on 127.0.0.1:8731 by default.
 
 // ax-core's `Error` is large by design (see its lib.rs); it travels inside `CliError`.
@@ -38,6 +38,7 @@ mod input;
 mod output;
 mod progress;
 mod prompt;
+mod shape;
 mod table;
 
 use std::sync::{Arc, Mutex};
@@ -48,7 +49,7 @@ use clap::{CommandFactory, Parser};
 use cli::{Cli, Command, GlobalArgs, OutputArgs};
 use config::Settings;
 use error::CliError;
-pub use error::{EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE};
+pub use error::{EXIT_API, EXIT_FAILURE, EXIT_FILE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE};
 use output::Target;
 
 /// What Ctrl-C reports; commands that wait on a run replace it.
@@ -75,6 +76,12 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// Loads the settings (profile and flags); failures are configuration errors (exit 1).
+    fn load(global: GlobalArgs) -> Result<Ctx, CliError> {
+        let settings = Settings::load(global).map_err(CliError::into_config)?;
+        Ok(Ctx { settings })
+    }
+
     /// The output target of `-o` (or the profile's default). Checked before any request.
     pub fn target(&self, o: &OutputArgs) -> Result<Target, CliError> {
         let t = Target::parse(o.output.as_deref(), self.settings.default_output())?;
@@ -82,9 +89,13 @@ impl Ctx {
         Ok(t)
     }
 
-    /// A client for the resolved configuration, logging requests with `--verbose`.
+    /// A client for the resolved configuration, logging requests with `--verbose`. A
+    /// missing API key or an unusable setting is a configuration error (exit 1).
     pub fn client(&self) -> Result<Client, CliError> {
-        let cfg = self.settings.client_config()?;
+        let cfg = self
+            .settings
+            .client_config()
+            .map_err(CliError::into_config)?;
         let mut client = Client::new(cfg)?;
         if self.settings.global.verbose {
             client.set_observer(Arc::new(|ev: &ax_core::RequestEvent| {
@@ -169,24 +180,9 @@ async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliError> 
     match command {
         Command::Emulator(args) => commands::emulator::run(args, global.verbose).await,
         Command::Profiles { command } => commands::profiles::run(global, command).await,
-        Command::Spaces { command } => {
-            let ctx = Ctx {
-                settings: Settings::load(global)?,
-            };
-            commands::spaces::run(&ctx, command).await
-        }
-        Command::Tasks { command } => {
-            let ctx = Ctx {
-                settings: Settings::load(global)?,
-            };
-            commands::tasks::run(&ctx, *command).await
-        }
-        Command::Lookups(command) => {
-            let ctx = Ctx {
-                settings: Settings::load(global)?,
-            };
-            commands::lookups::run(&ctx, command).await
-        }
+        Command::Spaces { command } => commands::spaces::run(&Ctx::load(global)?, command).await,
+        Command::Tasks { command } => commands::tasks::run(&Ctx::load(global)?, *command).await,
+        Command::Lookups(command) => commands::lookups::run(&Ctx::load(global)?, command).await,
         Command::Completion { .. } => Ok(()),
     }
 }

@@ -1,24 +1,24 @@
 //! Output: format selection (`-o`), JSON/CSV/Parquet/table rendering, atomic file writes.
 //!
-//! - json: the API's JSON pretty-printed (key order kept). Lists keep the API's list shape;
-//!   `--all` merges every page into one list with `"pagination": {"has_more": false}`.
+//! - json: the official CLI's shape (see [`crate::shape`]): nulls dropped, `additional_properties`
+//!   on the SDK's open models; key order as sent. Lists keep the API's list shape; `--all`
+//!   merges every page into one list with `"pagination": {"has_more": false}`.
 //! - csv / parquet: the Arrow batches of ax-core (the same schema as the Python API);
 //!   nested columns (lists, maps, structs) become JSON text in CSV.
 //! - table: see [`crate::table`].
 
-use std::fs::File;
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use ax_core::paginate::{Page, Pagination, Resource};
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::error::CliError;
 use crate::export::{self, generic_batch, has_nested};
+use crate::shape::{self, Shape};
 use crate::table::{self, Column};
 
 /// An output format.
@@ -52,7 +52,7 @@ impl Target {
             return Ok(Target::stdout(f));
         }
         if from_profile {
-            return Err(CliError::Usage(format!(
+            return Err(CliError::Config(format!(
                 "the profile's output format '{value}' is not one of table, json, csv, parquet"
             )));
         }
@@ -66,7 +66,7 @@ impl Target {
             Some("csv") => Format::Csv,
             Some("parquet" | "pq") => Format::Parquet,
             _ => {
-                return Err(CliError::Usage(format!(
+                return Err(CliError::File(format!(
                     "invalid value for --output: '{value}' is neither a format (table, json, csv, parquet) nor a file path ending in .json, .csv, .parquet or .pq"
                 )))
             }
@@ -81,10 +81,10 @@ impl Target {
         Target { format, file: None }
     }
 
-    /// Fails (usage error) for binary output to a terminal.
+    /// Fails (file error, as the official CLI) for binary output to a terminal.
     pub fn check(&self) -> Result<(), CliError> {
         if self.format == Format::Parquet && self.file.is_none() && io::stdout().is_terminal() {
-            return Err(CliError::Usage(
+            return Err(CliError::File(
                 "parquet is binary: give a file path (-o out.parquet) or redirect stdout".into(),
             ));
         }
@@ -116,6 +116,13 @@ pub struct View {
     pub decode: Option<DecodePage>,
 }
 
+impl View {
+    /// How the official CLI prints one item in JSON (by collection).
+    fn shape(&self) -> &'static Shape {
+        shape::of_collection(self.collection)
+    }
+}
+
 /// Writes one page (or every page with `all`) of a list. Prints the next cursor on stderr
 /// when more pages exist.
 pub fn list<R: Resource>(
@@ -127,9 +134,9 @@ pub fn list<R: Resource>(
     match target.format {
         Format::Json => {
             let text = if !all && pages.len() == 1 && !pages[0].raw.is_empty() {
-                pretty(&pages[0].raw)
+                pretty(shape::list(&pages[0].raw, view.collection, view.shape())?.as_bytes())
             } else {
-                merged_json(view.collection, pages)?
+                merged_json(view, pages)?
             };
             emit(target, text.as_bytes())?;
         }
@@ -172,7 +179,10 @@ pub fn object<T: Serialize>(target: &Target, view: &View, obj: &T) -> Result<(),
     let json = serde_json::to_string(obj)
         .map_err(|e| CliError::Failed(format!("cannot serialize the result: {e}")))?;
     match target.format {
-        Format::Json => emit(target, pretty(json.as_bytes()).as_bytes()),
+        Format::Json => {
+            let shaped = shape::object(&json, view.shape())?;
+            emit(target, pretty(shaped.as_bytes()).as_bytes())
+        }
         Format::Table => {
             let pairs = table::ordered_pairs(&json)?;
             emit(
@@ -250,29 +260,19 @@ fn page_values(raw: &[u8], collection: &str) -> Result<Vec<Value>, CliError> {
 }
 
 /// `{"<collection>": [every item], "pagination": {"has_more": false}}`, pretty-printed.
-fn merged_json<R: Resource>(collection: &str, pages: &[Page<R>]) -> Result<String, CliError> {
+fn merged_json<R: Resource>(view: &View, pages: &[Page<R>]) -> Result<String, CliError> {
     let mut out = String::with_capacity(pages.iter().map(|p| p.raw.len()).sum::<usize>() + 64);
     out.push_str("{\"");
-    out.push_str(collection);
+    out.push_str(view.collection);
     out.push_str("\":[");
     let mut first = true;
-    for p in pages {
-        if p.raw.is_empty() {
-            continue;
-        }
-        let env: std::collections::HashMap<String, &RawValue> = serde_json::from_slice(&p.raw)
-            .map_err(|e| CliError::Failed(format!("cannot re-read the response: {e}")))?;
-        let Some(items) = env.get(collection) else {
-            continue;
-        };
-        let items: Vec<&RawValue> = serde_json::from_str(items.get())
-            .map_err(|e| CliError::Failed(format!("cannot re-read the response: {e}")))?;
-        for item in items {
+    for p in pages.iter().filter(|p| !p.raw.is_empty()) {
+        for item in shape::items(&p.raw, view.collection, view.shape())? {
             if !first {
                 out.push(',');
             }
             first = false;
-            out.push_str(item.get());
+            out.push_str(&item);
         }
     }
     out.push_str("],\"pagination\":{\"has_more\":false}}");
@@ -351,55 +351,14 @@ fn emit(target: &Target, bytes: &[u8]) -> Result<(), CliError> {
         }
         Some(path) => {
             write_atomic(path, false, |w| w.write_all(bytes))
-                .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+                .map_err(|e| CliError::File(format!("cannot write {}: {e}", path.display())))?;
             eprintln!("Saved to {}", path.display());
             Ok(())
         }
     }
 }
 
-/// Writes a file atomically: a temporary file in the same directory, then a rename.
-/// `private` creates it with mode 0600 (unix).
-pub fn write_atomic(
-    path: &Path,
-    private: bool,
-    fill: impl FnOnce(&mut File) -> io::Result<()>,
-) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?
-        .to_string_lossy()
-        .into_owned();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let tmp = dir.join(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(if private { 0o600 } else { 0o666 });
-    }
-    #[cfg(not(unix))]
-    let _ = private;
-    let result = (|| {
-        let mut f = opts.open(&tmp)?;
-        fill(&mut f)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+pub use ax_core::files::write_atomic;
 
 #[cfg(test)]
 mod tests {
@@ -418,7 +377,7 @@ mod tests {
         );
         let t = Target::parse(Some("out/x.pq"), None).unwrap();
         assert_eq!(t.format, Format::Parquet);
-        assert_eq!(t.file.as_deref(), Some(Path::new("out/x.pq")));
+        assert_eq!(t.file.as_deref(), Some(std::path::Path::new("out/x.pq")));
         assert!(Target::parse(Some("x.txt"), None).is_err());
         assert!(Target::parse(None, Some("yaml")).is_err());
     }

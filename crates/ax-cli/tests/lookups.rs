@@ -184,6 +184,7 @@ fn every_list_prints_table_json_csv_and_parquet_without_notices() {
         .args(["--base-url", &env.url, "--api-key", common::ADMIN_KEY])
         .args(["projects", "list", "-o", "parquet"])
         .env("AX_CONFIG_DIR", env.config_dir())
+        .env("HOME", env.config_dir())
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
@@ -357,17 +358,17 @@ fn get_by_id_and_by_name() {
     // `production` names a space in both organizations.
     let ambiguous = env.ax(&["projects", "get", "support-bot", "-s", "production"]);
     assert!(ambiguous
-        .code(1)
+        .code(4)
         .stderr
         .contains("Multiple spaces named 'production'"));
 }
 
 #[test]
-fn not_found_exits_1_with_one_line() {
+fn not_found_exits_4_with_one_line() {
     let env = Env::new();
     for case in CASES {
         let out = env.ax(&[case.group, "get", MISSING_ID]);
-        out.code(1);
+        out.code(4);
         assert!(out.stderr.contains("404"), "{}", out.stderr);
         assert!(out.stderr.contains("hint:"), "{}", out.stderr);
         assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
@@ -378,7 +379,7 @@ fn not_found_exits_1_with_one_line() {
                 scope.push(MISSING_ID);
             }
             let out = ax(&env, &[case.group, "get", "no-such-thing"], &scope);
-            out.code(1);
+            out.code(4);
             assert!(
                 out.stderr.contains("'no-such-thing' not found"),
                 "{}",
@@ -388,12 +389,12 @@ fn not_found_exits_1_with_one_line() {
     }
     let nobody = env.ax(&["organizations", "get", "No Such Org"]);
     assert!(
-        nobody.code(1).stderr.contains("not found"),
+        nobody.code(4).stderr.contains("not found"),
         "{}",
         nobody.stderr
     );
     let version = env.ax(&["evaluators", "get-version", MISSING_ID]);
-    assert!(version.code(1).stderr.contains("404"), "{}", version.stderr);
+    assert!(version.code(4).stderr.contains("404"), "{}", version.stderr);
 }
 
 #[test]
@@ -408,9 +409,9 @@ fn users_get_by_email() {
     assert!(table.ok().stdout.contains("Ada Admin"), "{}", table.stdout);
     // A substring is not an address of a user.
     let partial = env.ax(&["users", "get", "ada.admin@example"]);
-    partial.code(1);
+    partial.code(4);
     let missing = env.ax(&["users", "get", "nobody@example.com"]);
-    missing.code(1);
+    missing.code(4);
     assert!(
         missing
             .stderr
@@ -476,8 +477,10 @@ fn invalid_limits_fail_before_any_request() {
         let out = ax(&env, list, &["--all", "--cursor", "x"]);
         out.code(2);
     }
+    // As the official CLI: an -o value that is neither a format nor a known file type is a
+    // file error.
     let bad_output = env.ax(&["projects", "list", "-o", "projects.txt"]);
-    assert!(bad_output.code(2).stderr.contains("--output"));
+    assert!(bad_output.code(5).stderr.contains("--output"));
     assert!(env.requests().is_empty(), "{:?}", env.requests());
 }
 

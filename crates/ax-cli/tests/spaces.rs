@@ -137,7 +137,7 @@ fn json_file_output_by_extension() {
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(v["name"], "staging");
     let bad = env.ax(&["spaces", "list", "-o", "spaces.txt"]);
-    bad.code(2);
+    bad.code(5);
     assert!(bad.stderr.contains("--output"), "{}", bad.stderr);
 }
 
@@ -178,7 +178,7 @@ fn create_get_update_delete_round_trip() {
 
     env.ax(&["spaces", "delete", &id, "--force"]).ok();
     let gone = env.ax(&["spaces", "get", &id]);
-    gone.code(1);
+    gone.code(4);
     assert!(gone.stderr.contains("404"), "{}", gone.stderr);
     assert!(gone.stderr.contains("hint:"), "{}", gone.stderr);
 }
@@ -260,12 +260,12 @@ fn add_and_remove_user() {
     env.ax(&["spaces", "remove-user", &space, "--user-id", &sam, "-f"])
         .ok();
     let again = env.ax(&["spaces", "remove-user", &space, "--user-id", &sam, "-f"]);
-    again.code(1);
+    again.code(4);
     assert!(again.stderr.contains("404"));
 }
 
 #[test]
-fn api_errors_exit_1_with_one_line() {
+fn api_errors_exit_4_with_one_line() {
     let env = Env::new();
     let out = env.run(
         &[
@@ -279,7 +279,8 @@ fn api_errors_exit_1_with_one_line() {
         &[],
         None,
     );
-    out.code(1);
+    // As the official CLI: a 401 is an API error like any other.
+    out.code(4);
     assert!(out.stderr.contains("401"), "{}", out.stderr);
     assert!(
         out.stderr.contains("hint: check the API key"),
@@ -309,17 +310,18 @@ fn api_errors_exit_1_with_one_line() {
         None,
     );
     // Rita reads Acme's production space but may not change it.
-    read_only.code(1);
+    read_only.code(4);
     assert!(read_only.stderr.contains("403"), "{}", read_only.stderr);
 
     let ambiguous = env.ax(&["spaces", "get", "production"]);
-    ambiguous.code(1);
+    ambiguous.code(4);
     assert!(ambiguous
         .stderr
         .contains("Multiple spaces named 'production'"));
 
     let no_key = env.run(&["--base-url", &env.url, "spaces", "list"], &[], None);
-    no_key.code(2);
+    // No API key at all is a configuration error.
+    no_key.code(1);
     assert!(no_key.stderr.contains("ARIZE_API_KEY"), "{}", no_key.stderr);
 }
 
@@ -343,12 +345,13 @@ fn typed_confirmation_on_a_terminal() {
         eprintln!("skipped: `script` is not available");
         return;
     };
-    assert_eq!(out.code, 1, "{out:?}");
+    // A declined confirmation is not an error (as the official CLI).
+    assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("space not deleted"), "{out:?}");
     env.ax(&["spaces", "get", &id]).ok();
     let out = env
         .ax_tty(&["spaces", "delete", &id], &format!("{id}\n"))
         .unwrap();
     assert_eq!(out.code, 0, "{out:?}");
-    env.ax(&["spaces", "get", &id]).code(1);
+    env.ax(&["spaces", "get", &id]).code(4);
 }

@@ -114,6 +114,22 @@ fn build_http(config: &Config) -> Result<reqwest::Client> {
     let mut headers = HeaderMap::new();
     headers.insert(AUTHORIZATION, auth);
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    // The caller's extra headers (`default_headers`, checked in `Config::resolve`); the
+    // built-in ones above cannot be among them. Values are marked sensitive (not logged).
+    for (name, value) in &config.default_headers {
+        let bad = || {
+            Error::validation(
+                "default_headers",
+                format!("header '{name}' is not a valid HTTP header"),
+            )
+        };
+        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
+        // Latin-1, as HTTP/1.1 header values are (checked in `Config::resolve`).
+        let latin1: Vec<u8> = value.chars().map(|c| c as u32 as u8).collect();
+        let mut value = HeaderValue::from_bytes(&latin1).map_err(|_| bad())?;
+        value.set_sensitive(true);
+        headers.append(name, value);
+    }
     let mut builder = reqwest::Client::builder()
         .user_agent(format!("arize-ax/{} (rust)", crate::VERSION))
         .default_headers(headers)

@@ -11,8 +11,9 @@
 
 pub mod api;
 mod client;
-mod config;
+pub mod config;
 mod error;
+pub mod files;
 mod ids;
 #[cfg(test)]
 mod listing_tests;
@@ -31,7 +32,7 @@ mod test_support;
 pub mod transport;
 
 pub use client::{Client, PoolHandle};
-pub use config::{CaBundle, Config, ConfigInput, ProxyConfig, Region};
+pub use config::{CaBundle, Config, ConfigInput, ProfileKey, ProfileLayer, ProxyConfig, Region};
 pub use error::{ApiError, Error, Result};
 pub use ids::is_resource_id;
 pub use paginate::{Listing, Page};

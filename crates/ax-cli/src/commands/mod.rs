@@ -7,6 +7,24 @@ pub mod profiles;
 pub mod spaces;
 pub mod tasks;
 
+use crate::error::CliError;
+
+/// Awaits a confirmation prompt: `Ok(true)` on yes; `Ok(false)` when the user declined,
+/// after printing why nothing was done (the official CLI then exits 0). Refusals without
+/// a terminal stay usage errors.
+pub async fn confirmed(
+    prompt: impl std::future::Future<Output = Result<(), CliError>>,
+) -> Result<bool, CliError> {
+    match prompt.await {
+        Ok(()) => Ok(true),
+        Err(CliError::Failed(declined)) => {
+            eprintln!("{declined}");
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// One-time pre-release notices (API.md §6.1).
 pub mod notices {
     use crate::config::notice_once;

@@ -1,9 +1,9 @@
 //! `ax spaces` (API.md §6.2).
 
-use ax_core::api::spaces::{self, CreateSpace, ListSpacesParams, UpdateSpace};
+use ax_core::api::spaces::{self, CreateSpace, ListSpacesParams, SpaceUpdate};
 use ax_core::model::{Patch, SpaceRole};
 
-use super::notices;
+use super::{confirmed, notices};
 use crate::cli::{SpacesCommand, DEFAULT_LIMIT};
 use crate::error::CliError;
 use crate::output::{self, View};
@@ -105,14 +105,14 @@ pub async fn run(ctx: &Ctx, command: SpacesCommand) -> Result<(), CliError> {
             }
             let target = ctx.target(&output)?;
             let client = ctx.client()?;
-            let req = UpdateSpace {
+            let req = SpaceUpdate {
                 name,
                 description: match description {
                     None => Patch::Unset,
                     Some(d) if d.is_empty() => Patch::Null,
                     Some(d) => Patch::Value(d),
                 },
-                is_private: None,
+                ..Default::default()
             };
             let space = spaces::update(&client, &name_or_id, &req).await?;
             eprintln!("Space '{}' updated.", space.name);
@@ -120,8 +120,8 @@ pub async fn run(ctx: &Ctx, command: SpacesCommand) -> Result<(), CliError> {
         }
         SpacesCommand::Delete { name_or_id, force } => {
             let client = ctx.client()?;
-            if !force {
-                prompt::type_to_confirm(
+            if !force
+                && !confirmed(prompt::type_to_confirm(
                     "delete a space",
                     &[
                         "warning: this is irreversible and permanently deletes:",
@@ -131,9 +131,11 @@ pub async fn run(ctx: &Ctx, command: SpacesCommand) -> Result<(), CliError> {
                     ],
                     "To confirm, type the space name or ID",
                     &name_or_id,
-                    "confirmation did not match; space not deleted",
-                )
-                .await?;
+                    "Confirmation did not match; space not deleted.",
+                ))
+                .await?
+            {
+                return Ok(());
             }
             spaces::delete(&client, &name_or_id).await?;
             eprintln!("Space '{name_or_id}' deleted.");
@@ -168,13 +170,15 @@ pub async fn run(ctx: &Ctx, command: SpacesCommand) -> Result<(), CliError> {
             notices::space_users_alpha();
             let client = ctx.client()?;
             let user_id = prompt::required(user_id, "--user-id", "User ID").await?;
-            if !force {
-                prompt::confirm(
+            if !force
+                && !confirmed(prompt::confirm(
                     "remove a user from a space",
                     &format!("this removes user '{user_id}' from space '{space}'"),
-                    "user not removed",
-                )
-                .await?;
+                    "User not removed.",
+                ))
+                .await?
+            {
+                return Ok(());
             }
             spaces::remove_user(&client, &space, &user_id).await?;
             eprintln!("User '{user_id}' removed from space '{space}'.");

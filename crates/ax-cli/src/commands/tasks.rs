@@ -11,8 +11,8 @@ use ax_core::model::{Patch, TaskRun, TaskRunStatus, TaskType};
 use ax_core::poll::{wait_for_run, WaitOptions};
 use ax_core::Client;
 
-use super::notices;
 use super::spaces::page_size;
+use super::{confirmed, notices};
 use crate::cli_tasks::{EvalTaskArgs, TasksCommand, TriggerRunArgs, WaitArgs};
 use crate::error::CliError;
 use crate::output::{self, Target, View};
@@ -314,15 +314,17 @@ pub async fn run(ctx: &Ctx, command: TasksCommand) -> Result<(), CliError> {
         }
         TasksCommand::Delete { task, space, force } => {
             let client = ctx.client()?;
-            if !force {
-                prompt::confirm(
+            if !force
+                && !confirmed(prompt::confirm(
                     "delete a task",
                     &format!(
                         "this permanently deletes task '{task}', its configuration and its runs"
                     ),
-                    "task not deleted",
-                )
-                .await?;
+                    "Task not deleted.",
+                ))
+                .await?
+            {
+                return Ok(());
             }
             tasks::delete(&client, &task, space.as_deref()).await?;
             eprintln!("Task '{task}' deleted.");
@@ -365,13 +367,15 @@ pub async fn run(ctx: &Ctx, command: TasksCommand) -> Result<(), CliError> {
         } => {
             let target = ctx.target(&output)?;
             let client = ctx.client()?;
-            if !force {
-                prompt::confirm(
+            if !force
+                && !confirmed(prompt::confirm(
                     "cancel a task run",
                     &format!("this cancels task run '{run_id}'"),
-                    "task run not cancelled",
-                )
-                .await?;
+                    "Task run not cancelled.",
+                ))
+                .await?
+            {
+                return Ok(());
             }
             let run = runs::cancel_run(&client, &run_id).await?;
             eprintln!("Task run '{run_id}' cancelled.");
@@ -386,7 +390,7 @@ pub async fn run(ctx: &Ctx, command: TasksCommand) -> Result<(), CliError> {
             let opts = wait_options(&wait)?;
             let client = ctx.client()?;
             let run = wait_and_report(&client, &run_id, &opts).await?;
-            finish(&target, run)
+            finish(&target, run, wait.exit_status)
         }
     }
 }
@@ -396,6 +400,9 @@ async fn trigger(ctx: &Ctx, a: TriggerRunArgs) -> Result<(), CliError> {
     let defaults = a.wait_args.poll_interval == 5.0 && a.wait_args.timeout == 600.0;
     if !a.wait && !defaults {
         eprintln!("warning: --poll-interval and --timeout have no effect without --wait");
+    }
+    if !a.wait && a.wait_args.exit_status {
+        eprintln!("warning: --exit-status has no effect without --wait");
     }
     let opts = wait_options(&a.wait_args)?;
     let experiment_ids = input::ids(a.experiment_ids.as_deref());
@@ -442,7 +449,7 @@ async fn trigger(ctx: &Ctx, a: TriggerRunArgs) -> Result<(), CliError> {
         return output::object(&target, &RUN_VIEW, &run);
     }
     let run = wait_and_report(&client, &run.id, &opts).await?;
-    finish(&target, run)
+    finish(&target, run, a.wait_args.exit_status)
 }
 
 async fn wait_and_report(
@@ -459,22 +466,23 @@ async fn wait_and_report(
     Ok(result?)
 }
 
-/// Writes the final run; a FAILED or CANCELLED run is a failure (exit 1).
-fn finish(target: &Target, run: TaskRun) -> Result<(), CliError> {
+/// Writes the final run. A FAILED or CANCELLED run is reported on stderr; it is a failure
+/// (exit 1) only with `--exit-status` (the official CLI exits 0).
+fn finish(target: &Target, run: TaskRun, exit_status: bool) -> Result<(), CliError> {
     output::object(target, &RUN_VIEW, &run)?;
-    match run.status {
-        TaskRunStatus::Failed | TaskRunStatus::Cancelled => {
-            let reason = run
-                .failure_reason
-                .as_deref()
-                .map(|r| format!(": {r}"))
-                .unwrap_or_default();
-            Err(CliError::Failed(format!(
-                "task run {} ended {}{reason}",
-                run.id,
-                run.status.as_str()
-            )))
-        }
-        _ => Ok(()),
+    if run.status == TaskRunStatus::Completed {
+        return Ok(());
+    }
+    let reason = run
+        .failure_reason
+        .as_deref()
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default();
+    let message = format!("task run {} ended {}{reason}", run.id, run.status.as_str());
+    if exit_status {
+        Err(CliError::Failed(message))
+    } else {
+        eprintln!("{message}");
+        Ok(())
     }
 }

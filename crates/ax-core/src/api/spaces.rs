@@ -7,7 +7,9 @@ use serde_json::{json, Map, Value};
 use super::{cursor, decode_json, max_len, path, required};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::model::{Patch, Space, SpaceMembership, SpaceRole};
+use crate::model::{
+    DefaultAgentRuntime, DefaultLlmIntegration, Patch, Space, SpaceMembership, SpaceRole,
+};
 use crate::paginate::{check_limit, fetch_page, pages, Page};
 use crate::resolve::{self, resolve_organization, resolve_space, SPACE};
 use crate::transport::{ApiRequest, RetryClass};
@@ -150,43 +152,138 @@ pub async fn create(c: &Client, req: &CreateSpace) -> Result<Space> {
     decode_json(c, "POST", &p, &resp)
 }
 
-/// Body of `PATCH /v2/spaces/{id}`: only supplied fields are sent.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateSpace {
+/// Body of `PATCH /v2/spaces/{id}` (API.md §3.6): every field the API can change. Only
+/// supplied fields are sent; `Patch::Null` sends `null`, which clears the field.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SpaceUpdate {
+    /// New name; `None` leaves it (a name cannot be cleared).
     pub name: Option<String>,
     /// `Null` clears the description (newer servers); `Unset` leaves it unchanged.
     pub description: Patch<String>,
+    /// `Some(true)` makes the space private (visible to its members and admins only).
     pub is_private: Option<bool>,
+    /// `Null` clears the default LLM integration and model.
+    pub default_llm_integration: Patch<DefaultLlmIntegration>,
+    pub ml_models_enabled: Option<bool>,
+    /// Avatar gradient colours.
+    pub gradient_start_color: Option<String>,
+    pub gradient_end_color: Option<String>,
+    /// `Null` clears the default agent-runtime integration.
+    pub default_agent_runtime: Patch<DefaultAgentRuntime>,
 }
 
-/// Updates a space (name or ID).
-pub async fn update(c: &Client, space: &str, req: &UpdateSpace) -> Result<Space> {
-    let mut body = Map::new();
-    if let Some(name) = &req.name {
-        body.insert(
-            "name".into(),
-            Value::from(required("name", name, MAX_NAME)?),
-        );
+/// The names of the fields of [`SpaceUpdate`], in the API's order.
+pub const UPDATE_FIELDS: [&str; 8] = [
+    "name",
+    "description",
+    "is_private",
+    "default_llm_integration",
+    "ml_models_enabled",
+    "gradient_start_color",
+    "gradient_end_color",
+    "default_agent_runtime",
+];
+
+/// A string that must not be blank; returned trimmed.
+fn non_blank<'a>(field: &str, value: &'a str) -> Result<&'a str> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Error::validation(field, "must not be empty"));
     }
-    match &req.description {
-        Patch::Unset => {}
-        Patch::Null => {
-            body.insert("description".into(), Value::Null);
+    Ok(v)
+}
+
+impl SpaceUpdate {
+    /// The validated JSON body (no request). Errors name the field; an update that changes
+    /// nothing is an error too.
+    pub fn body(&self) -> Result<Map<String, Value>> {
+        let mut body = Map::new();
+        if let Some(name) = &self.name {
+            body.insert(
+                "name".into(),
+                Value::from(required("name", name, MAX_NAME)?),
+            );
         }
-        Patch::Value(d) => {
-            max_len("description", d, MAX_DESCRIPTION)?;
-            body.insert("description".into(), Value::from(d.as_str()));
+        match &self.description {
+            Patch::Unset => {}
+            Patch::Null => {
+                body.insert("description".into(), Value::Null);
+            }
+            Patch::Value(d) => {
+                max_len("description", d, MAX_DESCRIPTION)?;
+                body.insert("description".into(), Value::from(d.as_str()));
+            }
         }
+        if let Some(p) = self.is_private {
+            body.insert("is_private".into(), Value::from(p));
+        }
+        match &self.default_llm_integration {
+            Patch::Unset => {}
+            Patch::Null => {
+                body.insert("default_llm_integration".into(), Value::Null);
+            }
+            Patch::Value(d) => {
+                let integration_id = required(
+                    "default_llm_integration.integration_id",
+                    &d.integration_id,
+                    MAX_NAME,
+                )?;
+                let model_name = required(
+                    "default_llm_integration.model_name",
+                    &d.model_name,
+                    MAX_NAME,
+                )?;
+                body.insert(
+                    "default_llm_integration".into(),
+                    json!({ "integration_id": integration_id, "model_name": model_name }),
+                );
+            }
+        }
+        if let Some(m) = self.ml_models_enabled {
+            body.insert("ml_models_enabled".into(), Value::from(m));
+        }
+        for (field, value) in [
+            ("gradient_start_color", &self.gradient_start_color),
+            ("gradient_end_color", &self.gradient_end_color),
+        ] {
+            if let Some(color) = value {
+                body.insert(field.into(), Value::from(non_blank(field, color)?));
+            }
+        }
+        match &self.default_agent_runtime {
+            Patch::Unset => {}
+            Patch::Null => {
+                body.insert("default_agent_runtime".into(), Value::Null);
+            }
+            Patch::Value(d) => {
+                let integration_id = required(
+                    "default_agent_runtime.integration_id",
+                    &d.integration_id,
+                    MAX_NAME,
+                )?;
+                body.insert(
+                    "default_agent_runtime".into(),
+                    json!({ "integration_id": integration_id }),
+                );
+            }
+        }
+        if body.is_empty() {
+            return Err(Error::validation(
+                "name, description",
+                format!(
+                    "nothing to update: provide at least one of {}",
+                    UPDATE_FIELDS.join(", ")
+                ),
+            ));
+        }
+        Ok(body)
     }
-    if let Some(p) = req.is_private {
-        body.insert("is_private".into(), Value::from(p));
-    }
-    if body.is_empty() {
-        return Err(Error::validation(
-            "name, description",
-            "nothing to update: provide at least one of name, description or is_private",
-        ));
-    }
+}
+
+/// Updates a space (name or ID): sends only the supplied fields of a [`SpaceUpdate`], after
+/// checking them.
+pub async fn update(c: &Client, space: &str, req: &SpaceUpdate) -> Result<Space> {
+    let body = req.body()?;
     let id = resolve_space(c, space).await?;
     let p = path(&["v2", "spaces", &id]);
     let resp = c
@@ -254,6 +351,114 @@ pub async fn remove_user(c: &Client, space: &str, user_id: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn field_of(r: Result<Map<String, Value>>) -> String {
+        match r {
+            Err(Error::Validation { field, .. }) => field,
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn update_body_sends_only_the_supplied_fields() {
+        let every = SpaceUpdate {
+            name: Some(" renamed ".into()),
+            description: Patch::Value("d".into()),
+            is_private: Some(true),
+            default_llm_integration: Patch::Value(DefaultLlmIntegration {
+                integration_id: "TGxtOjE=".into(),
+                model_name: "gpt-4o".into(),
+            }),
+            ml_models_enabled: Some(false),
+            gradient_start_color: Some("#112233".into()),
+            gradient_end_color: Some("#445566".into()),
+            default_agent_runtime: Patch::Value(DefaultAgentRuntime {
+                integration_id: "QWdlbnQ6MQ==".into(),
+            }),
+        };
+        assert_eq!(
+            Value::Object(every.body().unwrap()),
+            json!({
+                "name": "renamed", "description": "d", "is_private": true,
+                "default_llm_integration": {"integration_id": "TGxtOjE=", "model_name": "gpt-4o"},
+                "ml_models_enabled": false, "gradient_start_color": "#112233",
+                "gradient_end_color": "#445566",
+                "default_agent_runtime": {"integration_id": "QWdlbnQ6MQ=="},
+            })
+        );
+        let clears = SpaceUpdate {
+            description: Patch::Null,
+            default_llm_integration: Patch::Null,
+            default_agent_runtime: Patch::Null,
+            ..Default::default()
+        };
+        assert_eq!(
+            Value::Object(clears.body().unwrap()),
+            json!({"description": null, "default_llm_integration": null, "default_agent_runtime": null})
+        );
+        let only_color = SpaceUpdate {
+            gradient_end_color: Some("#000".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            Value::Object(only_color.body().unwrap()),
+            json!({"gradient_end_color": "#000"})
+        );
+    }
+
+    #[test]
+    fn update_body_rejects_bad_values_naming_the_field() {
+        match SpaceUpdate::default().body() {
+            Err(Error::Validation { message, .. }) => {
+                for f in UPDATE_FIELDS {
+                    assert!(message.contains(f), "{message}");
+                }
+            }
+            other => panic!("{other:?}"),
+        }
+        let blank_color = SpaceUpdate {
+            gradient_start_color: Some("  ".into()),
+            ..Default::default()
+        };
+        assert_eq!(field_of(blank_color.body()), "gradient_start_color");
+        let no_model = SpaceUpdate {
+            default_llm_integration: Patch::Value(DefaultLlmIntegration {
+                integration_id: "TGxtOjE=".into(),
+                model_name: String::new(),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            field_of(no_model.body()),
+            "default_llm_integration.model_name"
+        );
+        let no_integration = SpaceUpdate {
+            default_llm_integration: Patch::Value(DefaultLlmIntegration {
+                integration_id: " ".into(),
+                model_name: "m".into(),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            field_of(no_integration.body()),
+            "default_llm_integration.integration_id"
+        );
+        let no_runtime = SpaceUpdate {
+            default_agent_runtime: Patch::Value(DefaultAgentRuntime {
+                integration_id: String::new(),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            field_of(no_runtime.body()),
+            "default_agent_runtime.integration_id"
+        );
+        let long = SpaceUpdate {
+            description: Patch::Value("x".repeat(1001)),
+            ..Default::default()
+        };
+        assert_eq!(field_of(long.body()), "description");
+    }
 
     #[test]
     fn list_validation() {

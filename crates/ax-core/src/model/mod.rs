@@ -8,7 +8,10 @@ mod task;
 
 pub use run::{TaskRun, TaskRunStatus};
 pub use run_config::normalize_run_configuration;
-pub use space::{Space, SpaceMembership, SpaceRole, PREDEFINED_SPACE_ROLES};
+pub use space::{
+    DefaultAgentRuntime, DefaultLlmIntegration, Space, SpaceMembership, SpaceRole,
+    PREDEFINED_SPACE_ROLES,
+};
 pub use task::{Task, TaskEvaluator, TaskEvaluatorInput, TaskType};
 
 /// A field of a partial update: leave unchanged, clear (`null`), or set.

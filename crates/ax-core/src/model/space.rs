@@ -34,6 +34,19 @@ pub struct Space {
     pub default_agent_runtime: Option<serde_json::Value>,
 }
 
+/// A space's default LLM integration and model, as sent in an update (API.md §3.6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefaultLlmIntegration {
+    pub integration_id: String,
+    pub model_name: String,
+}
+
+/// A space's default agent-runtime integration, as sent in an update (API.md §3.6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefaultAgentRuntime {
+    pub integration_id: String,
+}
+
 /// A user's membership of a space (API.md §3.11).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpaceMembership {

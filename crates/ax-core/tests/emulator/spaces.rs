@@ -1,6 +1,6 @@
 //! Every spaces operation against the emulator.
 
-use ax_core::api::spaces::{self, CreateSpace, ListSpacesParams, UpdateSpace};
+use ax_core::api::spaces::{self, CreateSpace, ListSpacesParams, SpaceUpdate};
 use ax_core::model::{Patch, SpaceRole};
 use ax_core::paginate::Resource;
 use ax_core::Error;
@@ -38,7 +38,7 @@ async fn create_get_update_delete_round_trip() {
     let updated = spaces::update(
         c,
         "round-trip",
-        &UpdateSpace {
+        &SpaceUpdate {
             name: Some("round-trip-2".into()),
             ..Default::default()
         },
@@ -55,7 +55,7 @@ async fn create_get_update_delete_round_trip() {
     let updated = spaces::update(
         c,
         &created.id,
-        &UpdateSpace {
+        &SpaceUpdate {
             description: Patch::Value("second".into()),
             ..Default::default()
         },
@@ -66,7 +66,7 @@ async fn create_get_update_delete_round_trip() {
     let cleared = spaces::update(
         c,
         &created.id,
-        &UpdateSpace {
+        &SpaceUpdate {
             description: Patch::Null,
             ..Default::default()
         },
@@ -292,13 +292,13 @@ async fn validation_errors_send_no_request() {
     );
     assert_eq!(
         field_of(
-            spaces::update(c, "staging", &UpdateSpace::default())
+            spaces::update(c, "staging", &SpaceUpdate::default())
                 .await
                 .map(|_| ())
         ),
         "name, description"
     );
-    let empty_name = UpdateSpace {
+    let empty_name = SpaceUpdate {
         name: Some(" ".into()),
         ..Default::default()
     };

@@ -299,8 +299,9 @@ pub(crate) async fn update(
     if let Some(v) = patch.is_private {
         space.is_private = v;
     }
+    // `null` clears a default: the space then reads like one that never had it.
     if let Some(v) = patch.default_llm_integration {
-        space.default_llm_integration = Some(v);
+        space.default_llm_integration = (!v.is_null()).then_some(v);
     }
     if let Some(v) = patch.ml_models_enabled {
         space.ml_models_enabled = Some(v);
@@ -312,7 +313,7 @@ pub(crate) async fn update(
         space.gradient_end_color = Some(v);
     }
     if let Some(v) = patch.default_agent_runtime {
-        space.default_agent_runtime = Some(v);
+        space.default_agent_runtime = (!v.is_null()).then_some(v);
     }
     Ok(json_response(StatusCode::OK, &*space))
 }

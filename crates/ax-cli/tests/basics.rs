@@ -1,0 +1,109 @@
+//! The commands that need no profile: `--version`, `--help`, completion and the emulator.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{Env, ADMIN_KEY};
+
+#[test]
+fn version_help_and_completion() {
+    let env = Env::new();
+    let v = env.run(&["--version"], &[], None);
+    v.ok();
+    assert!(v.stdout.starts_with("ax "), "{}", v.stdout);
+    let h = env.run(&["--help"], &[], None);
+    h.ok();
+    for word in ["spaces", "tasks", "profiles", "emulator", "completion"] {
+        assert!(h.stdout.contains(word), "{}", h.stdout);
+    }
+    let h = env.run(&["tasks", "trigger-run", "--help"], &[], None);
+    h.ok();
+    for flag in [
+        "--data-start-time",
+        "--max-spans",
+        "--example-ids",
+        "--evaluation-task-ids",
+        "--wait",
+        "--poll-interval",
+        "--timeout",
+    ] {
+        assert!(h.stdout.contains(flag), "{flag}: {}", h.stdout);
+    }
+    let h = env.run(&["profiles", "create", "--help"], &[], None);
+    h.ok();
+    for flag in [
+        "--from-file",
+        "-f",
+        "--api-key",
+        "--auth-method",
+        "--region",
+        "--single-host",
+        "--single-port",
+        "--output-format",
+        "--force",
+    ] {
+        assert!(h.stdout.contains(flag), "{flag}: {}", h.stdout);
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        let c = env.run(&["completion", shell], &[], None);
+        c.ok();
+        assert!(c.stdout.contains("spaces"), "{shell}");
+    }
+    env.run(&["spaces", "frobnicate"], &[], None).code(2);
+    env.run(&[], &[], None).code(2);
+}
+
+#[cfg(unix)]
+#[test]
+fn emulator_command_serves_until_ctrl_c() {
+    let env = Env::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ax"))
+        .args(["mock-server", "--port", "0", "--seed", "none"])
+        .env("AX_CONFIG_DIR", env.config_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {first}"))
+        .to_owned();
+    let rest: Vec<String> = lines
+        .by_ref()
+        .map(|l| l.unwrap())
+        .take_while(|l| !l.starts_with("Press Ctrl-C"))
+        .collect();
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("ARIZE_API_KEY=emulator-admin-key")),
+        "{rest:?}"
+    );
+    let out = env.run(
+        &[
+            "--base-url",
+            &url,
+            "--api-key",
+            ADMIN_KEY,
+            "spaces",
+            "list",
+            "-o",
+            "json",
+        ],
+        &[],
+        None,
+    );
+    out.ok();
+    assert_eq!(out.json()["spaces"].as_array().unwrap().len(), 0);
+    // SAFETY: sending SIGINT to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let start = std::time::Instant::now();
+    let status = child.wait().unwrap();
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert_eq!(status.code(), Some(0));
+}
