@@ -29,6 +29,16 @@ for _var in (
     os.environ.pop(_var, None)
 os.environ["HOME"] = tempfile.mkdtemp(prefix="arize-ax-tests-home-")
 
+# CI runs the suite a second time against the wheel users install (`.ci/run`): then the
+# package must come from that environment, not from the source tree.
+_expected = os.environ.get("AX_EXPECT_INSTALLED")
+if _expected:
+    import arize_ax as _pkg
+
+    assert os.path.realpath(_pkg.__file__).startswith(os.path.realpath(_expected)), (
+        f"arize_ax was imported from {_pkg.__file__}, not from {_expected}"
+    )
+
 
 @pytest.fixture(autouse=True)
 def _fresh_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:

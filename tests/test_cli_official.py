@@ -147,7 +147,11 @@ def key_diff(a: Any, b: Any, path: str = "") -> list[str]:
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             return [f"{path}: {len(a)} items in the official output, {len(b)} in ours"]
-        return [d for i, (x, y) in enumerate(zip(a, b)) for d in key_diff(x, y, f"{path}[{i}]")]
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=False))
+            for d in key_diff(x, y, f"{path}[{i}]")
+        ]
     if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
         return [f"{path}: {type(a).__name__} in the official output, {type(b).__name__} in ours"]
     return []

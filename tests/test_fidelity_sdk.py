@@ -399,7 +399,7 @@ def test_official_sdk_reads_the_seeded_tasks_and_runs(
         runs = sdk.tasks.list_runs(task=t["id"]).task_runs
         # Newest first, each in its seeded status.
         assert [r.id for r in runs] == [r["id"] for r in reversed(want)]
-        for run, w in zip(runs, reversed(want)):
+        for run, w in zip(runs, reversed(want), strict=False):
             assert str(run.status).endswith(w["status"])
             assert bool(run.failure_reason) == (w["status"] in ("FAILED", "CANCELLED"))
             assert sdk.tasks.get_run(run_id=run.id).status == run.status

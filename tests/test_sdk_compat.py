@@ -150,7 +150,7 @@ def test_tasks_and_runs(client: Client, sdk: Any, kit: SpaceKit, seed: dict[str,
     for task in ours:
         got, official_got = client.tasks.get(task=task.id), sdk.tasks.get(task=task.id)
         same_dumps(got, official_got)
-        for a, b in zip(got.evaluators, official_got.evaluators):
+        for a, b in zip(got.evaluators, official_got.evaluators, strict=False):
             same_dumps(a, b)
     rx = next(t for t in ours if t.type == "RUN_EXPERIMENT").model_dump()
     assert rx["run_configuration"]["invocation_parameters"]["top_k"] is None
@@ -206,7 +206,7 @@ def test_lookup_items_with_nested_objects(client: Client, sdk: Any, kit: SpaceKi
     official = sdk.datasets.get(dataset=kit.dataset["id"])
     same_dumps(dataset, official)
     assert dataset.versions is not None and len(dataset.versions) == 2
-    for a, b in zip(dataset.versions, official.versions):
+    for a, b in zip(dataset.versions, official.versions, strict=False):
         same_dumps(a, b)
     for evaluator in (kit.template_evaluator, kit.code_evaluator):
         ours = client.evaluators.get(evaluator=evaluator["id"])

@@ -3,9 +3,9 @@ nothing: the emulator's request log stays empty."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from arize_ax import Client, Task

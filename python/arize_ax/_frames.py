@@ -11,7 +11,8 @@ allocates from pyarrow's system pool (see ``to_pandas``).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def _is_nested(arrow_type: Any) -> bool:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
-from typing import Union as _TUnion
 
 DT = "<datetime>"
 JSON = "<json>"
@@ -36,7 +35,7 @@ class Union(NamedTuple):
     choices: dict[str, str]
 
 
-Spec = _TUnion[None, str, list[str], Union]
+Spec = None | str | list[str] | Union
 
 
 class Field(NamedTuple):

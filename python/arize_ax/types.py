@@ -6,7 +6,7 @@ names, defaults and type checking. Each has ``to_dict()`` giving the wire shape
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Union
+from typing import Any
 
 __all__ = [
     "AgentCallConfig",
@@ -110,4 +110,4 @@ class AgentCallConfig(_Input):
     _experiment_type = "AGENT_CALL"
 
 
-RunConfiguration = Union[LLMGenerationConfig, TemplateEvaluationConfig, AgentCallConfig]
+RunConfiguration = LLMGenerationConfig | TemplateEvaluationConfig | AgentCallConfig
