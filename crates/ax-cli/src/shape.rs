@@ -47,7 +47,7 @@ const CLOSED: Shape = Shape {
 };
 
 const TOOL_CONFIG: Shape = Shape {
-    open: Some(&["tools", "tool_choice"]),
+    open: Some(ax_core::model::TOOL_CONFIG_FIELDS),
     fields: &[("tools", Node::Raw), ("tool_choice", Node::Raw)],
 };
 
@@ -86,22 +86,12 @@ const INVOCATION_PARAMETERS: Shape = Shape {
 };
 
 const LLM_MESSAGE: Shape = Shape {
-    open: Some(&["role", "content", "tool_call_id", "tool_calls"]),
+    open: Some(ax_core::model::MESSAGE_FIELDS),
     fields: &[],
 };
 
 const LLM_GENERATION_RUN: Shape = Shape {
-    open: Some(&[
-        "experiment_type",
-        "ai_integration_id",
-        "model_name",
-        "messages",
-        "input_variable_format",
-        "invocation_parameters",
-        "provider_parameters",
-        "tool_config",
-        "prompt_version_id",
-    ]),
+    open: Some(ax_core::model::LLM_GENERATION_FIELDS),
     fields: &[
         ("messages", Node::Model(&LLM_MESSAGE)),
         ("invocation_parameters", Node::Model(&INVOCATION_PARAMETERS)),
@@ -111,18 +101,7 @@ const LLM_GENERATION_RUN: Shape = Shape {
 };
 
 const TEMPLATE_EVALUATION_RUN: Shape = Shape {
-    open: Some(&[
-        "experiment_type",
-        "ai_integration_id",
-        "model_name",
-        "template",
-        "provide_explanation",
-        "classification_choices",
-        "column_mapping",
-        "evaluator_version_id",
-        "invocation_parameters",
-        "provider_parameters",
-    ]),
+    open: Some(ax_core::model::TEMPLATE_EVALUATION_FIELDS),
     fields: &[
         ("classification_choices", Node::Raw),
         ("column_mapping", Node::Raw),
@@ -132,7 +111,7 @@ const TEMPLATE_EVALUATION_RUN: Shape = Shape {
 };
 
 const AGENT_CALL_RUN: Shape = Shape {
-    open: Some(&["experiment_type", "integration_id", "input_template"]),
+    open: Some(ax_core::model::AGENT_CALL_FIELDS),
     fields: &[("input_template", Node::Raw)],
 };
 

@@ -8,6 +8,11 @@ mod task;
 
 pub use run::{TaskRun, TaskRunStatus};
 pub use run_config::normalize_run_configuration;
+/// The wire fields of the run configuration variants and their parts, as the API defines them.
+pub use run_config::{
+    AGENT_CALL_FIELDS, LLM_GENERATION_FIELDS, MESSAGE_FIELDS, TEMPLATE_EVALUATION_FIELDS,
+    TOOL_CONFIG_FIELDS,
+};
 pub use space::{
     DefaultAgentRuntime, DefaultLlmIntegration, Space, SpaceMembership, SpaceRole,
     PREDEFINED_SPACE_ROLES,

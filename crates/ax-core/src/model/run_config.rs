@@ -19,7 +19,7 @@ const MESSAGE_ROLES: &[&str] = &["USER", "ASSISTANT", "SYSTEM", "TOOL"];
 const TOOL_CALL_TYPES: &[&str] = &["FUNCTION"];
 const RESPONSE_FORMAT_TYPES: &[&str] = &["TEXT", "JSON_OBJECT", "JSON_SCHEMA"];
 
-const LLM_GENERATION_FIELDS: &[&str] = &[
+pub const LLM_GENERATION_FIELDS: &[&str] = &[
     "experiment_type",
     "ai_integration_id",
     "model_name",
@@ -30,7 +30,7 @@ const LLM_GENERATION_FIELDS: &[&str] = &[
     "tool_config",
     "prompt_version_id",
 ];
-const TEMPLATE_EVALUATION_FIELDS: &[&str] = &[
+pub const TEMPLATE_EVALUATION_FIELDS: &[&str] = &[
     "experiment_type",
     "ai_integration_id",
     "model_name",
@@ -42,11 +42,11 @@ const TEMPLATE_EVALUATION_FIELDS: &[&str] = &[
     "invocation_parameters",
     "provider_parameters",
 ];
-const AGENT_CALL_FIELDS: &[&str] = &["experiment_type", "integration_id", "input_template"];
-const MESSAGE_FIELDS: &[&str] = &["role", "content", "tool_call_id", "tool_calls"];
+pub const AGENT_CALL_FIELDS: &[&str] = &["experiment_type", "integration_id", "input_template"];
+pub const MESSAGE_FIELDS: &[&str] = &["role", "content", "tool_call_id", "tool_calls"];
 const TOOL_CALL_FIELDS: &[&str] = &["id", "type", "function"];
 const FUNCTION_FIELDS: &[&str] = &["name", "arguments"];
-const TOOL_CONFIG_FIELDS: &[&str] = &["tools", "tool_choice"];
+pub const TOOL_CONFIG_FIELDS: &[&str] = &["tools", "tool_choice"];
 const RESPONSE_FORMAT_FIELDS: &[&str] = &["type", "json_schema"];
 const JSON_SCHEMA_FIELDS: &[&str] = &["name", "description", "schema", "strict"];
 
