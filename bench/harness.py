@@ -15,8 +15,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 OURS_PY = BENCH / ".venv-ours" / "bin" / "python"

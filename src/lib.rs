@@ -11,10 +11,12 @@ use pyo3::prelude::*;
 static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 mod call;
+#[cfg(feature = "cli")]
 mod cli;
 mod client;
 mod convert;
 mod dump;
+#[cfg(feature = "emulator")]
 mod emulator;
 mod errors;
 mod lookups;
@@ -44,8 +46,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<task_models::TaskRun>()?;
     m.add_class::<page::Page>()?;
     m.add_class::<page::Pagination>()?;
+    #[cfg(feature = "emulator")]
     m.add_class::<emulator::Emulator>()?;
     lookups::register(m)?;
+    #[cfg(feature = "cli")]
     m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
     Ok(())
 }

@@ -9,7 +9,13 @@ import sys
 
 
 def main() -> None:
-    from ._native import run_cli
+    try:
+        from ._native import run_cli
+    except ImportError:  # a build made without the `cli` feature
+        sys.stderr.write(
+            "error: this build of arize-ax has no `ax` command (built without the `cli` feature)\n"
+        )
+        sys.exit(1)
 
     try:
         code = run_cli(sys.argv)

@@ -33,7 +33,13 @@ from collections.abc import Iterator
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from ._native import Emulator
+try:
+    from ._native import Emulator
+except ImportError as exc:  # a build made without the `emulator` feature
+    raise ImportError(
+        "this build of arize-ax has no emulator (it was built without the `emulator` "
+        "feature); the published wheels include it"
+    ) from exc
 
 __all__ = ["EmulatorServer", "ax_client", "ax_emulator"]
 

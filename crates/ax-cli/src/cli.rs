@@ -67,12 +67,13 @@ pub enum Command {
     /// evaluators, ai-integrations (declared in `commands::lookup_groups`).
     #[command(flatten)]
     Lookups(LookupCommand),
-    /// Manage connection profiles (config file under the user's config directory)
+    /// Manage connection profiles (~/.arize/profiles, shared with the official CLI)
     Profiles {
         #[command(subcommand)]
         command: ProfilesCommand,
     },
     /// Run the bundled API emulator in the foreground (Ctrl-C stops it)
+    #[cfg(feature = "emulator")]
     #[command(alias = "mock-server")]
     Emulator(EmulatorArgs),
     /// Print a shell completion script
@@ -286,6 +287,7 @@ pub enum ProfilesCommand {
     },
 }
 
+#[cfg(feature = "emulator")]
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum SeedArg {
     Demo,
@@ -293,6 +295,7 @@ pub enum SeedArg {
 }
 
 /// `ax emulator`.
+#[cfg(feature = "emulator")]
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
     /// Port to listen on (0 = any free port)

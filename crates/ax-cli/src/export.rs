@@ -79,6 +79,18 @@ pub(crate) fn encode(
     Ok(buf)
 }
 
+#[cfg(not(feature = "parquet"))]
+fn write_parquet(
+    _buf: &mut Vec<u8>,
+    _schema: SchemaRef,
+    _batches: &[RecordBatch],
+) -> Result<(), CliError> {
+    Err(CliError::Usage(
+        "this build of ax has no parquet output (built without the `parquet` feature); use -o csv or -o json".into(),
+    ))
+}
+
+#[cfg(feature = "parquet")]
 fn write_parquet(
     buf: &mut Vec<u8>,
     schema: SchemaRef,

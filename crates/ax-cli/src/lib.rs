@@ -27,7 +27,8 @@
 // ax-core's `Error` is large by design (see its lib.rs); it travels inside `CliError`.
 #![allow(clippy::result_large_err)]
 
-mod cli;
+#[doc(hidden)]
+pub mod cli;
 mod cli_lookups;
 mod cli_tasks;
 mod commands;
@@ -129,7 +130,10 @@ pub fn run(argv: Vec<String>) -> i32 {
         print_completion(shell);
         return EXIT_OK;
     }
+    #[cfg(feature = "emulator")]
     let foreground_server = matches!(cli.command, Command::Emulator(_));
+    #[cfg(not(feature = "emulator"))]
+    let foreground_server = false;
     let runtime = if foreground_server {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -178,6 +182,7 @@ pub fn run(argv: Vec<String>) -> i32 {
 
 async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliError> {
     match command {
+        #[cfg(feature = "emulator")]
         Command::Emulator(args) => commands::emulator::run(args, global.verbose).await,
         Command::Profiles { command } => commands::profiles::run(global, command).await,
         Command::Spaces { command } => commands::spaces::run(&Ctx::load(global)?, command).await,

@@ -1,5 +1,6 @@
 //! One module per command family.
 
+#[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod lookup_groups;
 pub mod lookups;
