@@ -20,15 +20,17 @@ use crate::lookups::*;
 use crate::spaces::{AsyncSpacesClient, SpacesClient};
 use crate::tasks::{AsyncTasksClient, TasksClient};
 
-fn seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Duration> {
-    if !(value.is_finite() && value > 0.0) {
-        return Err(validation(
+/// A positive, finite number of seconds that fits a `Duration` (a value too large for one
+/// is refused like any other bad value, never a panic).
+pub(crate) fn seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Duration> {
+    match Duration::try_from_secs_f64(value) {
+        Ok(d) if value.is_finite() && value > 0.0 => Ok(d),
+        _ => Err(validation(
             py,
             field,
             format!("{field} must be a positive number of seconds, got {value}"),
-        ));
+        )),
     }
-    Ok(Duration::from_secs_f64(value))
 }
 
 fn backoff_seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Duration> {

@@ -2,7 +2,6 @@
 //! `ax_core::poll`, with the official SDK's method and keyword names.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use ax_core::api::runs::{self, ListRunsParams, TaskRunResource};
 use ax_core::api::tasks::{
@@ -67,18 +66,9 @@ fn run_pages(py: Python<'_>, p: ax_core::Listing<TaskRunResource>) -> PyResult<P
 
 /// Poll settings, checked before any request.
 fn wait_options(py: Python<'_>, poll_interval: f64, timeout: f64) -> PyResult<WaitOptions> {
-    for (field, value) in [("poll_interval", poll_interval), ("timeout", timeout)] {
-        if !(value.is_finite() && value > 0.0) {
-            return Err(validation(
-                py,
-                field,
-                format!("{field} must be a positive number of seconds, got {value}"),
-            ));
-        }
-    }
     Ok(WaitOptions {
-        poll_interval: Duration::from_secs_f64(poll_interval),
-        timeout: Duration::from_secs_f64(timeout),
+        poll_interval: crate::client::seconds(py, "poll_interval", poll_interval)?,
+        timeout: crate::client::seconds(py, "timeout", timeout)?,
     })
 }
 
