@@ -1,10 +1,12 @@
 //! Result classes for single items: attribute access with the API's field names,
 //! `to_dict()`, a readable `repr` and value equality.
 
+use std::borrow::Cow;
+
 use ax_core::model::{Space as CoreSpace, SpaceMembership as CoreMembership, SpaceRole};
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 
 /// A JSON value as Python data; absent or `null` is None.
 pub(crate) fn json_value(py: Python<'_>, value: Option<&serde_json::Value>) -> PyResult<Py<PyAny>> {
@@ -14,13 +16,79 @@ pub(crate) fn json_value(py: Python<'_>, value: Option<&serde_json::Value>) -> P
     }
 }
 
-/// Formats `Name(field=value, ...)` with Python reprs of the values.
+/// Most characters of one value in a `repr` (a longer one is cut and ends in "…").
+pub(crate) const REPR_VALUE_MAX: usize = 80;
+/// Most characters of a whole `repr`.
+pub(crate) const REPR_MAX: usize = 800;
+
+/// `text` cut to at most `max` characters, ending in "…" when it was longer. Every `repr`
+/// of the result classes goes through this, so none grows with the data.
+pub(crate) fn truncate(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => Cow::Borrowed(text),
+        Some(_) => {
+            let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+            cut.push('…');
+            Cow::Owned(cut)
+        }
+    }
+}
+
+/// A Python string literal (`'text'`) of `text` cut to [`REPR_VALUE_MAX`] characters.
+pub(crate) fn str_literal(text: &str) -> String {
+    let shown = truncate(text, REPR_VALUE_MAX);
+    let mut out = String::with_capacity(shown.len() + 2);
+    out.push('\'');
+    for c in shown.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// The repr of one value, bounded: strings are cut before `repr()` (so the quotes stay),
+/// anything else after.
+pub(crate) fn value_repr(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(s) = value.cast::<PyString>() {
+        let text = s.to_cow()?;
+        let cut = truncate(&text, REPR_VALUE_MAX);
+        return Ok(PyString::new(value.py(), &cut)
+            .repr()?
+            .to_cow()?
+            .into_owned());
+    }
+    Ok(truncate(&value.repr()?.to_cow()?, REPR_VALUE_MAX).into_owned())
+}
+
+/// `Name(parts...)`, cut to [`REPR_MAX`] characters (ending in "…)") when longer.
+pub(crate) fn finish_repr(name: &str, parts: &[String]) -> String {
+    let out = format!("{name}({})", parts.join(", "));
+    if out.chars().count() <= REPR_MAX {
+        return out;
+    }
+    let mut cut: String = out.chars().take(REPR_MAX - 2).collect();
+    cut.push_str("…)");
+    cut
+}
+
+/// Formats `Name(field=value, ...)` with bounded Python reprs of the values.
 pub(crate) fn repr_of(name: &str, dict: &Bound<'_, PyDict>) -> PyResult<String> {
     let mut parts = Vec::with_capacity(dict.len());
     for (key, value) in dict.iter() {
-        parts.push(format!("{}={}", key.str()?, value.repr()?));
+        parts.push(format!(
+            "{}={}",
+            truncate(&key.str()?.to_cow()?, REPR_VALUE_MAX),
+            value_repr(&value)?
+        ));
     }
-    Ok(format!("{name}({})", parts.join(", ")))
+    Ok(finish_repr(name, &parts))
 }
 
 /// A space (API.md §3.1).
@@ -217,17 +285,16 @@ impl SpaceMembership {
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let d = self.to_dict(py)?;
-        d.set_item("role", self.role().__repr__(py)?)?;
         let mut parts = Vec::new();
         for (key, value) in d.iter() {
             let shown = if key.extract::<&str>()? == "role" {
-                value.extract::<String>()?
+                self.role().__repr__(py)?
             } else {
-                value.repr()?.to_string()
+                value_repr(&value)?
             };
             parts.push(format!("{}={}", key.str()?, shown));
         }
-        Ok(format!("SpaceMembership({})", parts.join(", ")))
+        Ok(finish_repr("SpaceMembership", &parts))
     }
 }
 

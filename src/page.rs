@@ -14,6 +14,7 @@ use pyo3::types::{PyCapsule, PyDict, PyList, PyTuple, PyType};
 use pyo3_arrow::ffi::{to_schema_pycapsule, to_stream_pycapsule, ArrayIterator};
 
 use crate::errors::ToPyErr;
+use crate::models::{truncate, REPR_VALUE_MAX};
 
 /// A core resource that the bindings know how to turn into Python objects.
 pub trait BindResource: Resource {
@@ -61,6 +62,14 @@ impl<R: BindResource> PageData for Typed<R> {
     }
 }
 
+/// Rows shown by a page's notebook display.
+const PREVIEW_ROWS: usize = 10;
+
+/// A cursor as shown in a `repr`: quoted, cut to a bounded length.
+fn cursor_repr(cursor: &str) -> String {
+    format!("{:?}", truncate(cursor, REPR_VALUE_MAX))
+}
+
 /// Cursor state of a list result, shaped like the official SDK's `pagination`.
 #[pyclass(module = "arize_ax._native", frozen, get_all)]
 pub struct Pagination {
@@ -83,7 +92,7 @@ impl Pagination {
             if self.has_more { "True" } else { "False" },
             self.next_cursor
                 .as_deref()
-                .map_or("None".to_string(), |c| format!("{c:?}"))
+                .map_or("None".to_string(), cursor_repr)
         )
     }
 }
@@ -228,8 +237,25 @@ impl Page {
             if self.has_more { "True" } else { "False" },
             self.next_cursor
                 .as_deref()
-                .map_or("None".to_string(), |c| format!("{c:?}"))
+                .map_or("None".to_string(), cursor_repr)
         )
+    }
+
+    /// HTML for notebooks: the first rows (from the Arrow data, not from items), the row
+    /// count, `has_more` and the columns with their Arrow types.
+    fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let page = slf.get();
+        // A zero-copy slice of the exported table: only these rows are ever read.
+        let preview = Self::to_arrow(slf)?.call_method1("slice", (0, PREVIEW_ROWS))?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("collection", page.data.collection())?;
+        kwargs.set_item("num_rows", page.data.num_rows())?;
+        kwargs.set_item("num_pages", page.data.num_pages())?;
+        kwargs.set_item("has_more", page.has_more)?;
+        kwargs.set_item("next_cursor", page.next_cursor.as_deref())?;
+        py.import("arize_ax._display")?
+            .call_method("page_html", (preview,), Some(&kwargs))
     }
 
     fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {

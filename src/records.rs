@@ -130,21 +130,13 @@ impl RecordData {
 
     /// `Class(id='…', name='…', …)` with the first few scalar fields, bounded in length.
     pub fn repr(&self, class: &str) -> String {
-        const MAX: usize = 200;
         let mut parts = Vec::new();
         for c in self.columns.iter().take(4) {
             if let Some(Value::String(s)) = self.fields.get(c.name) {
-                let shown: String = s.chars().take(60).collect();
-                let more = if shown.len() < s.len() { "…" } else { "" };
-                let quoted = shown.replace('\\', "\\\\").replace('\'', "\\'");
-                parts.push(format!("{}='{quoted}{more}'", c.name));
+                parts.push(format!("{}={}", c.name, crate::models::str_literal(s)));
             }
         }
-        let mut out = format!("{class}({})", parts.join(", "));
-        if out.chars().count() > MAX {
-            out = out.chars().take(MAX - 2).collect::<String>() + "…)";
-        }
-        out
+        crate::models::finish_repr(class, &parts)
     }
 }
 

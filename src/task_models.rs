@@ -5,17 +5,17 @@ use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::models::repr_of;
+use crate::models::{finish_repr, repr_of, str_literal};
 
 fn json_to_py(py: Python<'_>, value: &Option<serde_json::Value>) -> PyResult<Py<PyAny>> {
     crate::models::json_value(py, value.as_ref())
 }
 
-/// A Python-style literal: `'text'` or `None`.
+/// A Python-style literal, cut to a bounded length: `'text'` or `None`.
 fn py_str(value: Option<&str>) -> String {
     match value {
         None => "None".to_string(),
-        Some(v) => format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'")),
+        Some(v) => str_literal(v),
     }
 }
 
@@ -193,16 +193,19 @@ impl Task {
     }
 
     fn __repr__(&self) -> String {
-        format!(
-            "Task(id={}, name={}, type={}, project_id={}, dataset_id={}, evaluators={}, last_run_at={})",
-            py_str(Some(&self.inner.id)),
-            py_str(Some(&self.inner.name)),
-            py_str(Some(self.r#type())),
-            py_str(self.inner.project_id.as_deref()),
-            py_str(self.inner.dataset_id.as_deref()),
-            self.inner.evaluators.len(),
-            py_str(self.inner.last_run_at.map(|t| t.to_rfc3339()).as_deref()),
-        )
+        let parts = [
+            format!("id={}", py_str(Some(&self.inner.id))),
+            format!("name={}", py_str(Some(&self.inner.name))),
+            format!("type={}", py_str(Some(self.r#type()))),
+            format!("project_id={}", py_str(self.inner.project_id.as_deref())),
+            format!("dataset_id={}", py_str(self.inner.dataset_id.as_deref())),
+            format!("evaluators={}", self.inner.evaluators.len()),
+            format!(
+                "last_run_at={}",
+                py_str(self.inner.last_run_at.map(|t| t.to_rfc3339()).as_deref())
+            ),
+        ];
+        finish_repr("Task", &parts)
     }
 }
 
@@ -304,15 +307,15 @@ impl TaskRun {
     }
 
     fn __repr__(&self) -> String {
-        format!(
-            "TaskRun(id={}, task_id={}, status={}, num_successes={}, num_errors={}, num_skipped={})",
-            py_str(Some(&self.inner.id)),
-            py_str(Some(&self.inner.task_id)),
-            py_str(Some(self.status())),
-            self.inner.num_successes,
-            self.inner.num_errors,
-            self.inner.num_skipped
-        )
+        let parts = [
+            format!("id={}", py_str(Some(&self.inner.id))),
+            format!("task_id={}", py_str(Some(&self.inner.task_id))),
+            format!("status={}", py_str(Some(self.status()))),
+            format!("num_successes={}", self.inner.num_successes),
+            format!("num_errors={}", self.inner.num_errors),
+            format!("num_skipped={}", self.inner.num_skipped),
+        ];
+        finish_repr("TaskRun", &parts)
     }
 }
 

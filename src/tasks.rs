@@ -1,6 +1,7 @@
 //! `TasksClient` and `AsyncTasksClient` over `ax_core::api::{tasks, runs}` and
 //! `ax_core::poll`, with the official SDK's method and keyword names.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use ax_core::api::runs::{self, ListRunsParams, TaskRunResource};
@@ -12,7 +13,7 @@ use ax_core::model::Patch;
 use ax_core::poll::{self, Progress, WaitOptions};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBool, PyDict};
 
 use crate::call::{none, object, run, run_walk, Mode};
 use crate::convert;
@@ -72,24 +73,87 @@ fn wait_options(py: Python<'_>, poll_interval: f64, timeout: f64) -> PyResult<Wa
     })
 }
 
-/// Wraps a Python callable as a progress callback. It runs with the GIL on a runtime
-/// thread; an exception it raises is reported as unraisable and the wait goes on.
-fn progress(callback: Option<Bound<'_, PyAny>>) -> PyResult<Option<Progress>> {
-    let Some(cb) = callback.filter(|c| !c.is_none()) else {
-        return Ok(None);
-    };
-    if !cb.is_callable() {
-        return Err(PyTypeError::new_err("on_progress must be callable"));
+/// Reads `progress=`: only `True` or `False`.
+fn progress_flag(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    match value.cast::<PyBool>() {
+        Ok(flag) => Ok(flag.is_true()),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "progress must be True or False, got {}",
+            value.get_type().name()?
+        ))),
     }
-    let cb = cb.unbind();
+}
+
+/// The live display of a wait (`progress=True`): an `arize_ax._progress.RunProgress`. It is
+/// closed when this is dropped, that is when the wait's progress callback is dropped: the
+/// wait future completed (returned or raised) or was dropped (Ctrl-C, task cancellation).
+struct Display(Py<PyAny>);
+
+impl Display {
+    fn new(py: Python<'_>, total: usize) -> PyResult<Display> {
+        let class = py.import("arize_ax._progress")?.getattr("RunProgress")?;
+        Ok(Display(class.call1((total,))?.unbind()))
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        // Not during interpreter shutdown: then there is nothing left to draw on.
+        Python::try_attach(|py| {
+            if let Err(err) = self.0.call_method0(py, "close") {
+                err.write_unraisable(py, Some(self.0.bind(py)));
+            }
+        });
+    }
+}
+
+/// The progress callback of a wait: the Python callable `on_progress` (if any) and the
+/// display of `display_total` runs (with `progress=True`), both given every state seen. They
+/// run with the GIL on the thread driving the wait; an exception either raises is reported
+/// as unraisable and the wait goes on.
+fn progress(
+    py: Python<'_>,
+    on_progress: Option<Bound<'_, PyAny>>,
+    display_total: Option<usize>,
+) -> PyResult<Option<Progress>> {
+    let callback = match on_progress.filter(|c| !c.is_none()) {
+        None => None,
+        Some(cb) if cb.is_callable() => Some(cb.unbind()),
+        Some(_) => return Err(PyTypeError::new_err("on_progress must be callable")),
+    };
+    let display = display_total
+        .map(|total| Display::new(py, total))
+        .transpose()?;
+    if callback.is_none() && display.is_none() {
+        return Ok(None);
+    }
     Ok(Some(Arc::new(move |run: &ax_core::model::TaskRun| {
         Python::attach(|py| {
-            let arg = TaskRun::from(run.clone());
-            if let Err(err) = cb.call1(py, (arg,)) {
-                err.write_unraisable(py, Some(cb.bind(py)));
+            let arg = match Py::new(py, TaskRun::from(run.clone())) {
+                Ok(arg) => arg,
+                Err(err) => return err.write_unraisable(py, None),
+            };
+            if let Some(cb) = &callback {
+                if let Err(err) = cb.call1(py, (arg.clone_ref(py),)) {
+                    err.write_unraisable(py, Some(cb.bind(py)));
+                }
+            }
+            if let Some(Display(bar)) = &display {
+                if let Err(err) = bar.call_method1(py, "update", (arg,)) {
+                    err.write_unraisable(py, Some(bar.bind(py)));
+                }
             }
         })
     })))
+}
+
+/// How many distinct runs `wait_for_runs` waits for (IDs are trimmed and deduplicated).
+fn distinct_runs(run_ids: &[String]) -> usize {
+    run_ids
+        .iter()
+        .map(|id| id.trim())
+        .collect::<HashSet<_>>()
+        .len()
 }
 
 /// Reads `update(**fields)`: only keys that were passed are sent.
@@ -314,8 +378,9 @@ macro_rules! tasks_client {
                 run(py, $mode, async move { tasks::delete(&core, &task, space.as_deref()).await }, none)
             }
 
-            /// Starts a run. With `wait=True`, waits for it to finish (see `wait_for_run`).
-            #[pyo3(signature = (*, task, space=None, data_start_time=None, data_end_time=None, max_spans=None, override_evaluations=None, experiment_ids=None, experiment_name=None, dataset_version_id=None, max_examples=None, example_ids=None, evaluation_task_ids=None, tracing_metadata=None, wait=false, poll_interval=5.0, timeout=600.0, on_progress=None))]
+            /// Starts a run. With `wait=True`, waits for it to finish (see `wait_for_run`;
+            /// `progress=True` shows a live progress bar while waiting).
+            #[pyo3(signature = (*, task, space=None, data_start_time=None, data_end_time=None, max_spans=None, override_evaluations=None, experiment_ids=None, experiment_name=None, dataset_version_id=None, max_examples=None, example_ids=None, evaluation_task_ids=None, tracing_metadata=None, wait=false, poll_interval=5.0, timeout=600.0, on_progress=None, progress=false))]
             #[allow(clippy::too_many_arguments)]
             fn trigger_run(
                 &self,
@@ -337,6 +402,7 @@ macro_rules! tasks_client {
                 poll_interval: f64,
                 timeout: f64,
                 on_progress: Option<Bound<'_, PyAny>>,
+                #[pyo3(from_py_with = progress_flag)] progress: bool,
             ) -> PyResult<Py<PyAny>> {
                 warn::beta(py, "tasks.trigger_run")?;
                 let opts = wait_options(py, poll_interval, timeout)?;
@@ -353,7 +419,8 @@ macro_rules! tasks_client {
                     evaluation_task_ids: convert::id_list(evaluation_task_ids, "evaluation_task_ids")?,
                     tracing_metadata,
                 };
-                let progress = progress(on_progress)?;
+                // Nothing to show when not waiting.
+                let progress = self::progress(py, on_progress, (wait && progress).then_some(1))?;
                 let core = self.core.clone();
                 run(
                     py,
@@ -420,7 +487,10 @@ macro_rules! tasks_client {
             /// Polls a run until it is COMPLETED, FAILED or CANCELLED and returns it.
             /// Raises `RunTimeoutError` (a `TimeoutError`) after `timeout` seconds.
             /// Interrupting the wait (Ctrl-C, task cancellation) does not cancel the run.
-            #[pyo3(signature = (*, run_id, poll_interval=5.0, timeout=600.0, on_progress=None))]
+            /// `on_progress` is called with every state seen; `progress=True` shows a live
+            /// progress bar (tqdm when installed, else a line on stderr), closed when the
+            /// wait ends.
+            #[pyo3(signature = (*, run_id, poll_interval=5.0, timeout=600.0, on_progress=None, progress=false))]
             fn wait_for_run(
                 &self,
                 py: Python<'_>,
@@ -428,17 +498,20 @@ macro_rules! tasks_client {
                 poll_interval: f64,
                 timeout: f64,
                 on_progress: Option<Bound<'_, PyAny>>,
+                #[pyo3(from_py_with = progress_flag)] progress: bool,
             ) -> PyResult<Py<PyAny>> {
                 warn::beta(py, "tasks.wait_for_run")?;
                 let opts = wait_options(py, poll_interval, timeout)?;
-                let progress = progress(on_progress)?;
+                let progress = self::progress(py, on_progress, progress.then_some(1))?;
                 let core = self.core.clone();
                 run(py, $mode, async move { poll::wait_for_run(&core, &run_id, &opts, progress).await }, run_to_py)
             }
 
             /// Waits for many runs at once (at most `max_concurrency` requests in flight)
-            /// and returns them in the order given.
-            #[pyo3(signature = (*, run_ids, poll_interval=5.0, timeout=600.0, max_concurrency=32, on_progress=None))]
+            /// and returns them in the order given. `progress=True` shows a live progress bar
+            /// of the runs finished and the count per status.
+            #[pyo3(signature = (*, run_ids, poll_interval=5.0, timeout=600.0, max_concurrency=32, on_progress=None, progress=false))]
+            #[allow(clippy::too_many_arguments)]
             fn wait_for_runs(
                 &self,
                 py: Python<'_>,
@@ -447,13 +520,15 @@ macro_rules! tasks_client {
                 timeout: f64,
                 max_concurrency: usize,
                 on_progress: Option<Bound<'_, PyAny>>,
+                #[pyo3(from_py_with = progress_flag)] progress: bool,
             ) -> PyResult<Py<PyAny>> {
                 warn::beta(py, "tasks.wait_for_runs")?;
                 let opts = wait_options(py, poll_interval, timeout)?;
                 if max_concurrency == 0 {
                     return Err(validation(py, "max_concurrency", "max_concurrency must be at least 1"));
                 }
-                let progress = progress(on_progress)?;
+                let total = progress.then(|| distinct_runs(&run_ids));
+                let progress = self::progress(py, on_progress, total)?;
                 let core = self.core.clone();
                 run(
                     py,

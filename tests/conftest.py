@@ -131,6 +131,17 @@ def kit(seed: dict[str, Any]) -> SpaceKit:
 
 
 @pytest.fixture
+def eval_task(client: Client, kit: SpaceKit) -> Any:
+    """A TEMPLATE_EVALUATION task on the kit's project (it has never run)."""
+    return client.tasks.create_evaluation_task(
+        name="eval-task",
+        task_type="TEMPLATE_EVALUATION",
+        evaluators=[{"evaluator_id": kit.template_evaluator["id"]}],
+        project=kit.project["id"],
+    )
+
+
+@pytest.fixture
 def fast_runs(emu: EmulatorServer) -> None:
     """Runs go PENDING → RUNNING → COMPLETED in about 0.3 s."""
     emu.set_run_timeline(pending_ms=100, running_ms=200, failure_rate=0.0, never_finish=False)

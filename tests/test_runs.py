@@ -17,16 +17,6 @@ from conftest import SpaceKit
 
 
 @pytest.fixture
-def eval_task(client: Client, kit: SpaceKit) -> Task:
-    return client.tasks.create_evaluation_task(
-        name="runs-eval",
-        task_type="TEMPLATE_EVALUATION",
-        evaluators=[{"evaluator_id": kit.template_evaluator["id"]}],
-        project=kit.project["id"],
-    )
-
-
-@pytest.fixture
 def rx_task(client: Client, kit: SpaceKit) -> Task:
     return client.tasks.create_run_experiment_task(
         name="runs-rx", dataset=kit.dataset["id"], run_configuration=kit.llm_config()

@@ -60,6 +60,9 @@ class _ModelDump:
         exclude_none: bool = False,
     ) -> str:
         """``model_dump(mode="json", ...)`` as JSON text (compact unless ``indent``)."""
+    def _repr_html_(self) -> str:
+        """The notebook display: a card of every field, HTML-escaped, long values cut
+        short (a run shows its status colour-coded, its counts and failure reason)."""
 
 class Space(_ModelDump):
     """A space. Attributes carry the API's field names."""
@@ -197,6 +200,9 @@ class Page(Generic[_T]):
     def __getitem__(self, index: int) -> _T: ...
     def __arrow_c_schema__(self) -> object: ...
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
+    def _repr_html_(self) -> str:
+        """The notebook display: the first 10 rows (from the Arrow data), the row count,
+        ``has_more`` and every column with its Arrow type, HTML-escaped."""
     def to_arrow(self) -> Any:
         """A ``pyarrow.Table`` (zero-copy)."""
     def to_pandas(

@@ -137,7 +137,8 @@ class TasksClient:
         limit: int = 100,
     ) -> Page[Task]:
         """Every page of tasks."""
-    def get(self, *, task: str, space: str | None = None) -> Task: ...
+    def get(self, *, task: str, space: str | None = None) -> Task:
+        """One task by ID, or by name within ``space`` (name or ID)."""
     def create(
         self,
         *,
@@ -195,7 +196,8 @@ class TasksClient:
     ) -> Task:
         """Sends only the fields passed (``query_filter=None`` clears the filter). The
         task is read first so that fields foreign to its type are refused locally."""
-    def delete(self, *, task: str, space: str | None = None) -> None: ...
+    def delete(self, *, task: str, space: str | None = None) -> None:
+        """Deletes a task by ID, or by name within ``space``."""
     def trigger_run(
         self,
         *,
@@ -216,8 +218,12 @@ class TasksClient:
         poll_interval: float = 5.0,
         timeout: float = 600.0,
         on_progress: Progress | None = None,
+        progress: bool = False,
     ) -> TaskRun:
-        """Starts a run (PENDING); with ``wait=True`` returns it once finished."""
+        """Starts a run (PENDING); with ``wait=True`` returns it once finished.
+
+        ``progress=True`` (with ``wait=True``) shows a live progress display while
+        waiting, as :meth:`wait_for_run` does."""
     def list_runs(
         self,
         *,
@@ -226,7 +232,8 @@ class TasksClient:
         status: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
-    ) -> Page[TaskRun]: ...
+    ) -> Page[TaskRun]:
+        """One page of a task's runs, optionally only those in one ``status``."""
     def list_runs_all(
         self,
         *,
@@ -234,9 +241,12 @@ class TasksClient:
         space: str | None = None,
         status: str | None = None,
         limit: int = 100,
-    ) -> Page[TaskRun]: ...
-    def get_run(self, *, run_id: str) -> TaskRun: ...
-    def cancel_run(self, *, run_id: str) -> TaskRun: ...
+    ) -> Page[TaskRun]:
+        """Every run of a task, all pages in one ``Page`` (``limit`` is the page size)."""
+    def get_run(self, *, run_id: str) -> TaskRun:
+        """One run by ID, as it is now."""
+    def cancel_run(self, *, run_id: str) -> TaskRun:
+        """Asks the server to cancel a PENDING or RUNNING run; returns the run."""
     def wait_for_run(
         self,
         *,
@@ -244,9 +254,15 @@ class TasksClient:
         poll_interval: float = 5.0,
         timeout: float = 600.0,
         on_progress: Progress | None = None,
+        progress: bool = False,
     ) -> TaskRun:
         """Polls until COMPLETED, FAILED or CANCELLED. Raises ``RunTimeoutError`` after
-        ``timeout``. Interrupting the wait does not cancel the run on the server."""
+        ``timeout``. Interrupting the wait does not cancel the run on the server.
+
+        ``on_progress`` is called with every state seen. ``progress=True`` shows a live
+        display of the run's status: a tqdm bar (a widget in Jupyter) when tqdm is
+        installed (``pip install "arize-ax[notebook]"``), otherwise one line on stderr;
+        it is closed when the wait ends, however it ends."""
     def wait_for_runs(
         self,
         *,
@@ -255,8 +271,14 @@ class TasksClient:
         timeout: float = 600.0,
         max_concurrency: int = 32,
         on_progress: Progress | None = None,
+        progress: bool = False,
     ) -> list[TaskRun]:
-        """Waits for many runs concurrently; results in the order given."""
+        """Waits for many runs concurrently; results in the order given (a duplicate ID
+        is polled once). The first error ends the whole wait.
+
+        ``progress=True`` shows the runs finished out of the total and the count in each
+        status (``12/50 runs finished · COMPLETED 10 · FAILED 2 · RUNNING 38``), as
+        :meth:`wait_for_run` describes."""
 
 class AsyncTasksClient:
     """Tasks operations as asyncio awaitables; same names and arguments as :class:`TasksClient`."""
@@ -356,6 +378,7 @@ class AsyncTasksClient:
         poll_interval: float = 5.0,
         timeout: float = 600.0,
         on_progress: Progress | None = None,
+        progress: bool = False,
     ) -> TaskRun: ...
     async def list_runs(
         self,
@@ -383,6 +406,7 @@ class AsyncTasksClient:
         poll_interval: float = 5.0,
         timeout: float = 600.0,
         on_progress: Progress | None = None,
+        progress: bool = False,
     ) -> TaskRun: ...
     async def wait_for_runs(
         self,
@@ -392,4 +416,5 @@ class AsyncTasksClient:
         timeout: float = 600.0,
         max_concurrency: int = 32,
         on_progress: Progress | None = None,
+        progress: bool = False,
     ) -> list[TaskRun]: ...
