@@ -4,7 +4,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 
-use ax_emulator::{Control, EmulatorOptions, Fault, FaultAction, RunTimeline, Seed};
+use ax_emulator::{Control, EmulatorOptions, Fault, FaultAction, Latency, RunTimeline, Seed};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
@@ -12,6 +12,13 @@ use crate::runtime::wait;
 
 fn control_err(message: String) -> PyErr {
     PyValueError::new_err(message)
+}
+
+/// A checked [`Latency`] (`ValueError` naming the bound otherwise).
+fn latency(ms: f64, jitter_ms: f64) -> PyResult<Latency> {
+    let latency = Latency { ms, jitter_ms };
+    latency.validate().map_err(control_err)?;
+    Ok(latency)
 }
 
 /// A running emulator of the Arize AX REST API v2 on a loopback port.
@@ -39,9 +46,11 @@ impl Emulator {
 impl Emulator {
     /// Starts an emulator; `port=0` picks a free port. `control` serves the
     /// unauthenticated `/_emulator` HTTP routes (the methods here work either way); `tls`
-    /// serves HTTPS with a generated CA (`ca_cert_pem`).
+    /// serves HTTPS with a generated CA (`ca_cert_pem`). `latency_ms` (± a uniform
+    /// `latency_jitter_ms`) holds every API answer back by a simulated round trip.
     #[new]
-    #[pyo3(signature = (*, host="127.0.0.1", port=0, seed="demo", control=false, lenient=false, tls=false))]
+    #[pyo3(signature = (*, host="127.0.0.1", port=0, seed="demo", control=false, lenient=false, tls=false, latency_ms=0.0, latency_jitter_ms=0.0))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         host: &str,
@@ -50,7 +59,10 @@ impl Emulator {
         control: bool,
         lenient: bool,
         tls: bool,
+        latency_ms: f64,
+        latency_jitter_ms: f64,
     ) -> PyResult<Self> {
+        let latency = latency(latency_ms, latency_jitter_ms)?;
         let ip: IpAddr = host.parse().map_err(|_| {
             PyValueError::new_err(format!("host must be an IP address, got {host:?}"))
         })?;
@@ -70,6 +82,7 @@ impl Emulator {
             lenient,
             tls,
             log_requests: false,
+            latency,
         };
         let server = wait(py, ax_emulator::Emulator::start(opts))?;
         Ok(Emulator {
@@ -274,6 +287,21 @@ impl Emulator {
     /// The run timeline in force, as a dict.
     fn run_timeline<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(pythonize::pythonize(py, &self.control.run_timeline())?)
+    }
+
+    /// Sets the simulated round trip of every API answer from now on: `ms` ± a uniform
+    /// `jitter_ms` (a new connection costs one round trip more). `set_latency(0)` turns it
+    /// off; `reset()` keeps it.
+    #[pyo3(signature = (ms, jitter_ms=0.0))]
+    fn set_latency(&self, ms: f64, jitter_ms: f64) -> PyResult<()> {
+        self.control
+            .set_latency(latency(ms, jitter_ms)?)
+            .map_err(control_err)
+    }
+
+    /// The simulated latency in force: `{"ms": float, "jitter_ms": float}`.
+    fn latency<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.control.latency())?)
     }
 
     /// Pins a run to `status` from now on (e.g. FAILED with a `failure_reason`).

@@ -346,6 +346,8 @@ class Emulator:
         control: bool = False,
         lenient: bool = False,
         tls: bool = False,
+        latency_ms: float = 0.0,
+        latency_jitter_ms: float = 0.0,
     ) -> None: ...
     @property
     def url(self) -> str: ...
@@ -406,6 +408,12 @@ class Emulator:
         never_finish: bool = False,
     ) -> None: ...
     def run_timeline(self) -> dict[str, Any]: ...
+    def set_latency(self, ms: float, jitter_ms: float = 0.0) -> None:
+        """Every API answer from now on is held back by ``ms`` ± a uniform ``jitter_ms``
+        (a new connection by one round trip more); ``set_latency(0)`` turns it off.
+        Raises ``ValueError`` outside 0 ≤ jitter_ms ≤ ms, ms + jitter_ms ≤ 10000."""
+    def latency(self) -> dict[str, float]:
+        """``{"ms": float, "jitter_ms": float}``: the simulated latency in force."""
     def force_run_status(
         self, *, run_id: str, status: str, failure_reason: str | None = None
     ) -> None: ...

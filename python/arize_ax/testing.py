@@ -59,6 +59,11 @@ class EmulatorServer:
     ...) act on the running server's state directly; ``control=True`` additionally serves
     them as unauthenticated ``/_emulator`` HTTP routes (off by default). ``tls=True``
     serves HTTPS (see :attr:`ca_cert_path`).
+
+    ``latency_ms`` simulates a network: every API answer is held back by that round trip,
+    ± up to ``latency_jitter_ms`` at random, and each new connection by one round trip
+    more (two over TLS), so that code and benchmarks on loopback see what a real network
+    costs (see :meth:`set_latency`).
     """
 
     def __init__(
@@ -70,9 +75,18 @@ class EmulatorServer:
         control: bool = False,
         lenient: bool = False,
         tls: bool = False,
+        latency_ms: float = 0.0,
+        latency_jitter_ms: float = 0.0,
     ) -> None:
         self._emulator = Emulator(
-            host=host, port=port, seed=seed, control=control, lenient=lenient, tls=tls
+            host=host,
+            port=port,
+            seed=seed,
+            control=control,
+            lenient=lenient,
+            tls=tls,
+            latency_ms=latency_ms,
+            latency_jitter_ms=latency_jitter_ms,
         )
         self._ca_cert_path: str | None = None
         self._tls = tls
@@ -146,6 +160,17 @@ class EmulatorServer:
         if self._ca_cert_path is not None:
             env["ARIZE_SSL_CA_CERT"] = self._ca_cert_path
         return env
+
+    def set_latency(self, ms: float, jitter_ms: float = 0.0) -> None:
+        """Simulates a round trip of ``ms`` milliseconds (± a uniform ``jitter_ms``) on
+        every API answer from now on, and one more per new connection; ``set_latency(0)``
+        turns it off, ``reset()`` keeps it. ``ValueError`` unless
+        ``0 <= jitter_ms <= ms`` and ``ms + jitter_ms <= 10000``."""
+        self._emulator.set_latency(ms, jitter_ms)
+
+    def latency(self) -> dict[str, float]:
+        """The simulated latency in force: ``{"ms": ..., "jitter_ms": ...}``."""
+        return self._emulator.latency()
 
     def stop(self) -> None:
         """Stops the server (and removes the CA file); safe to call twice."""

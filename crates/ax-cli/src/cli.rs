@@ -325,4 +325,9 @@ pub struct EmulatorArgs {
     /// temporary directory, removed on exit]
     #[arg(long, value_name = "FILE", requires = "tls")]
     pub ca_file: Option<std::path::PathBuf>,
+    /// Simulate a network: hold every API answer back by MS milliseconds (a round trip),
+    /// ± up to JITTER at random, and each new connection by one round trip more (two with
+    /// --tls); at most 10000 ms
+    #[arg(long, value_name = "MS[:JITTER]", value_parser = ax_emulator::Latency::parse)]
+    pub latency: Option<ax_emulator::Latency>,
 }

@@ -56,12 +56,12 @@ fn version_help_and_completion() {
     env.run(&[], &[], None).code(2);
 }
 
+/// Starts `ax <args>` (an emulator command) and reads its banner: the child, the URL and
+/// the lines up to "Press Ctrl-C".
 #[cfg(unix)]
-#[test]
-fn emulator_command_serves_until_ctrl_c() {
-    let env = Env::new();
+fn spawn_emulator(env: &Env, args: &[&str]) -> (std::process::Child, String, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ax"))
-        .args(["mock-server", "--port", "0", "--seed", "none"])
+        .args(args)
         .env("AX_CONFIG_DIR", env.config_dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -79,6 +79,15 @@ fn emulator_command_serves_until_ctrl_c() {
         .map(|l| l.unwrap())
         .take_while(|l| !l.starts_with("Press Ctrl-C"))
         .collect();
+    (child, url, rest)
+}
+
+#[cfg(unix)]
+#[test]
+fn emulator_command_serves_until_ctrl_c() {
+    let env = Env::new();
+    let (mut child, url, rest) =
+        spawn_emulator(&env, &["mock-server", "--port", "0", "--seed", "none"]);
     assert!(
         rest.iter()
             .any(|l| l.contains("ARIZE_API_KEY=emulator-admin-key")),
@@ -106,4 +115,52 @@ fn emulator_command_serves_until_ctrl_c() {
     let status = child.wait().unwrap();
     assert!(start.elapsed() < Duration::from_secs(5));
     assert_eq!(status.code(), Some(0));
+}
+
+#[cfg(unix)]
+#[test]
+fn emulator_latency_flag() {
+    let env = Env::new();
+    let (mut child, url, rest) = spawn_emulator(
+        &env,
+        &[
+            "emulator",
+            "--port",
+            "0",
+            "--seed",
+            "none",
+            "--latency",
+            "120:20",
+        ],
+    );
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("Simulated latency: 120 ms ± 20 ms")),
+        "{rest:?}"
+    );
+    // A new connection and its answer: at least two round trips of 100 ms or more.
+    let start = std::time::Instant::now();
+    env.run(
+        &["--base-url", &url, "--api-key", ADMIN_KEY, "spaces", "list"],
+        &[],
+        None,
+    )
+    .ok();
+    assert!(start.elapsed() >= Duration::from_millis(200));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for (spec, needle) in [
+        ("abc", "MS \"abc\" is not a number"),
+        ("25:x", "JITTER \"x\" is not a number"),
+        ("10:20", "jitter_ms must be from 0 to the latency"),
+        ("20000", "at most 10000"),
+    ] {
+        let out = env.run(&["emulator", "--latency", spec], &[], None);
+        out.code(2);
+        assert!(
+            out.stderr.contains("--latency") && out.stderr.contains(needle),
+            "{}",
+            out.stderr
+        );
+    }
 }

@@ -176,6 +176,7 @@ mod cursor;
 mod faults;
 mod ids;
 mod json_out;
+mod latency;
 mod problem;
 mod resources;
 mod routes;
@@ -201,6 +202,7 @@ use tokio::task::JoinHandle;
 
 pub use control::Control;
 pub use faults::{Fault, FaultAction, FaultStats, RequestRecord};
+pub use latency::{Latency, MAX_LATENCY_MS};
 pub use runs::RunTimeline;
 pub use seed::ADMIN_KEY;
 
@@ -236,6 +238,9 @@ pub struct EmulatorOptions {
     /// Print one line per `/v2` request to stderr (method, path and query, status, time,
     /// fault). Request headers, and so API keys, are never printed. Default false.
     pub log_requests: bool,
+    /// A simulated network round trip on every `/v2` answer (and one more per new
+    /// connection, two more over TLS); see [`Latency`]. Default none.
+    pub latency: Latency,
 }
 
 impl Default for EmulatorOptions {
@@ -247,6 +252,7 @@ impl Default for EmulatorOptions {
             lenient: false,
             tls: false,
             log_requests: false,
+            latency: Latency::default(),
         }
     }
 }
@@ -266,6 +272,9 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 impl Emulator {
     /// Binds, spawns the server on the current tokio runtime and returns once listening.
     pub async fn start(opts: EmulatorOptions) -> std::io::Result<Emulator> {
+        opts.latency
+            .validate()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(opts.bind).await?;
         let addr = listener.local_addr()?;
         let tls = if opts.tls {
@@ -277,6 +286,7 @@ impl Emulator {
             opts.seed,
             opts.lenient,
             opts.log_requests,
+            opts.latency,
         ));
         let app = server::router(shared.clone(), opts.control);
         let (stop, stopped) = oneshot::channel::<()>();
@@ -284,7 +294,13 @@ impl Emulator {
             Some(t) => (Some(t.acceptor), Some(t.ca_pem)),
             None => (None, None),
         };
-        let task = tokio::spawn(serve::serve(listener, app, acceptor, stopped));
+        let task = tokio::spawn(serve::serve(
+            listener,
+            app,
+            acceptor,
+            shared.latency.clone(),
+            stopped,
+        ));
         Ok(Emulator {
             addr,
             shared,

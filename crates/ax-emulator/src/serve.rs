@@ -21,6 +21,8 @@ use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
+use crate::latency::LatencyState;
+
 /// How long a client may take to finish the TLS handshake.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -61,6 +63,7 @@ pub(crate) async fn serve(
     listener: TcpListener,
     app: Router,
     tls: Option<TlsAcceptor>,
+    latency: Arc<LatencyState>,
     mut stop: oneshot::Receiver<()>,
 ) {
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -70,7 +73,13 @@ pub(crate) async fn serve(
             _ = &mut stop => break,
             accepted = listener.accept() => match accepted {
                 Ok((tcp, _peer)) => {
-                    conns.spawn(connection(tcp, app.clone(), tls.clone(), shutdown_rx.clone()));
+                    conns.spawn(connection(
+                        tcp,
+                        app.clone(),
+                        tls.clone(),
+                        latency.clone(),
+                        shutdown_rx.clone(),
+                    ));
                 }
                 // Out of file descriptors and the like: back off a little.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -87,9 +96,17 @@ async fn connection(
     tcp: TcpStream,
     app: Router,
     tls: Option<TlsAcceptor>,
+    latency: Arc<LatencyState>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let _ = tcp.set_nodelay(true);
+    // With simulated latency a new connection costs its handshakes first: one round trip
+    // for TCP, one more for TLS 1.3.
+    let handshakes = if tls.is_some() { 2 } else { 1 };
+    tokio::select! {
+        _ = latency.wait(handshakes) => {}
+        _ = shutdown.changed() => return,
+    }
     // A second handle onto the socket, to set SO_LINGER when a fault resets it.
     let (tcp, linger_handle) = match split_handle(tcp) {
         Ok(pair) => pair,

@@ -24,6 +24,7 @@ use crate::faults::{
     FaultAction, FaultRequest, Faults, RequestLog, RequestRecord, REQUEST_LOG_CAPACITY,
 };
 use crate::ids::{Clock, Minter};
+use crate::latency::{Latency, LatencyState};
 use crate::problem::{self, ApiError};
 use crate::routes::QueryParams;
 use crate::serve::ConnKill;
@@ -37,6 +38,8 @@ pub(crate) struct Shared {
     pub(crate) faults: Faults,
     pub(crate) log: RequestLog,
     pub(crate) lenient: bool,
+    /// Simulated network latency (kept across resets).
+    pub(crate) latency: Arc<LatencyState>,
     /// Print each `/v2` request to stderr.
     echo: bool,
     seed: Seed,
@@ -45,7 +48,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(seed: Seed, lenient: bool, echo: bool) -> Shared {
+    pub(crate) fn new(seed: Seed, lenient: bool, echo: bool, latency: Latency) -> Shared {
         // Seed timestamps: one day before start, on a whole minute.
         let now = chrono::Utc::now().timestamp_millis();
         let seed_base_ms = (now - 86_400_000) / 60_000 * 60_000;
@@ -56,6 +59,7 @@ impl Shared {
             faults: Faults::default(),
             log: RequestLog::new(REQUEST_LOG_CAPACITY),
             lenient,
+            latency: LatencyState::new(latency),
             echo,
             seed,
             seed_base_ms,
@@ -90,7 +94,7 @@ fn fresh_state(seed: Seed, base_ms: i64, minter: Minter, mut clock: Clock) -> (S
 pub(crate) fn router(shared: Arc<Shared>, with_control: bool) -> Router {
     let mut app = routes::api_router();
     if with_control {
-        app = app.merge(control::router());
+        app = app.merge(control::router()).merge(crate::latency::router());
     }
     app.fallback(not_found)
         .layer(middleware::from_fn_with_state(shared.clone(), middleware))
@@ -114,6 +118,8 @@ async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: N
         let resp = next.run(req).await;
         return problem::render(resp, &path);
     }
+    // The simulated network round trip comes first, as the request's travel would.
+    sh.latency.wait(1).await;
     let method = req.method().as_str().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
     let cursor = QueryParams::parse(Some(&query))

@@ -56,6 +56,7 @@ pub async fn run(args: EmulatorArgs, verbose: bool) -> Result<(), CliError> {
         lenient: args.lenient,
         tls: args.tls,
         log_requests: verbose,
+        latency: args.latency.unwrap_or_default(),
     };
     let emu = Emulator::start(opts).await.map_err(|e| {
         CliError::Failed(format!(
@@ -87,6 +88,12 @@ pub async fn run(args: EmulatorArgs, verbose: bool) -> Result<(), CliError> {
             SeedArg::None => "none",
         },
     );
+    if let Some(latency) = args.latency.filter(|l| *l != Default::default()) {
+        text.push_str(&format!(
+            "Simulated latency: {} ms ± {} ms per answer, one round trip more per new connection\n",
+            latency.ms, latency.jitter_ms
+        ));
+    }
     if let Some((path, _)) = &ca {
         text.push_str(&format!(
             "TLS CA certificate: {}\n  (the server's certificate is valid for 127.0.0.1, ::1 and localhost)\n",

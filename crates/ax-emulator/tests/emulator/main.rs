@@ -8,6 +8,7 @@ mod control;
 mod demo_tasks;
 mod fault_actions;
 mod faults;
+mod latency;
 mod lookups;
 mod members;
 mod pagination;
