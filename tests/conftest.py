@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,12 @@ for _var in (
 ):
     os.environ.pop(_var, None)
 os.environ["HOME"] = tempfile.mkdtemp(prefix="arize-ax-tests-home-")
+
+# A suite started as a background job of a non-interactive shell inherits SIGINT ignored,
+# and Python then installs no KeyboardInterrupt handler (nor does `_thread.interrupt_main`
+# do anything). The Ctrl-C tests need the handler every interactive Python has.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # CI runs the suite a second time against the wheel users install (`.ci/run`): then the
 # package must come from that environment, not from the source tree.
