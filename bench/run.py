@@ -28,6 +28,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+import network
 from harness import (
     CORE,
     N_RUNS,
@@ -451,6 +452,10 @@ class Bench:
         )
         self.notes["s5_bare_python"] = bare
 
+    # ---- 7. on a real network (simulated round trips; bench/network.py)
+    def s7(self) -> None:
+        network.scenario7(self)
+
     # ---- 6. emulator throughput
     def s6(self) -> None:
         self.seed()
@@ -503,7 +508,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--scenarios", default="1,2,3,4,5,6", help="comma-separated subset of 1..6")
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7", help="comma-separated subset of 1..7")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     ap.add_argument(
         "--reps", type=int, default=0, help="repetitions per side (overrides the defaults)"

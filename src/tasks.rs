@@ -430,7 +430,7 @@ macro_rules! tasks_client {
                         if !wait {
                             return Ok(started);
                         }
-                        poll::wait_for_run(&core, &started.id, &opts, progress).await
+                        poll::wait_for_triggered(&core, started, &opts, progress).await
                     },
                     run_to_py,
                 )

@@ -9,6 +9,7 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::resolve::ResolveCache;
+use crate::task_types::{RunTasks, TaskTypes};
 use crate::transport::{self, ApiRequest, ApiResponse, Observer, RequestEvent};
 
 /// Cheap to clone; clones share the connection pool and the resolution cache.
@@ -48,6 +49,8 @@ struct Inner {
     config: Config,
     root: String,
     cache: ResolveCache,
+    task_types: TaskTypes,
+    run_tasks: RunTasks,
 }
 
 impl std::fmt::Debug for Client {
@@ -171,6 +174,8 @@ impl Client {
                 config,
                 root,
                 cache: ResolveCache::new(Duration::from_secs(30)),
+                task_types: TaskTypes::default(),
+                run_tasks: RunTasks::default(),
             }),
             observer: None,
             own_pool: None,
@@ -255,6 +260,16 @@ impl Client {
 
     pub(crate) fn cache(&self) -> &ResolveCache {
         &self.inner.cache
+    }
+
+    /// The task types this client knows (see [`TaskTypes`]).
+    pub(crate) fn task_types(&self) -> &TaskTypes {
+        &self.inner.task_types
+    }
+
+    /// The tasks of the runs this client knows (see [`RunTasks`]).
+    pub(crate) fn run_tasks(&self) -> &RunTasks {
+        &self.inner.run_tasks
     }
 }
 

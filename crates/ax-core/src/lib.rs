@@ -27,6 +27,7 @@ mod secret;
 pub mod table;
 #[cfg(test)]
 mod table_props;
+mod task_types;
 #[cfg(test)]
 mod test_support;
 pub mod transport;

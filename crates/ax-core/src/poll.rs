@@ -1,8 +1,11 @@
 //! Waiting for task runs to finish (`wait_for_run`, API.md §6.4).
 //!
-//! A run is polled with `GET /v2/task-runs/{id}`: once at the start, then every
-//! `poll_interval` (the last sleep is shortened to end at the deadline) until its status is
-//! `COMPLETED`, `FAILED` or `CANCELLED`, or `timeout` has passed ([`Error::RunTimeout`]).
+//! A run is polled with `GET /v2/task-runs/{id}`: once at the start (unless its state is
+//! already known, as right after a trigger: [`wait_for_triggered`]), then on a fixed
+//! schedule, one poll every `poll_interval` counted from the start of the previous one (so a
+//! round trip does not stretch the interval; the last wait is shortened to end at the
+//! deadline), until its status is `COMPLETED`, `FAILED` or `CANCELLED`, or `timeout` has
+//! passed ([`Error::RunTimeout`]).
 //!
 //! - Transient failures (429, 5xx, connection errors, request timeouts) are retried by the
 //!   transport first; if a poll still fails that way, polling simply continues until the
@@ -14,7 +17,7 @@
 //! - The futures are cancel-safe: dropping one stops polling (no task is spawned). The run
 //!   on the server is not cancelled.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,6 +29,9 @@ use crate::api::runs::get_run;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::model::TaskRun;
+
+#[path = "poll_many.rs"]
+mod many;
 
 /// Default seconds between polls (as the official SDK and CLI).
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
@@ -81,7 +87,8 @@ fn is_transient(e: &Error) -> bool {
 }
 
 /// Polls one run until it is terminal or `deadline` passes. When `gate` is given, a permit
-/// is held only for the duration of each GET.
+/// is held only for the duration of each GET. `seen` is a state of the run just received
+/// (from its trigger): it counts as the first poll.
 async fn poll_until_terminal(
     c: &Client,
     run_id: &str,
@@ -89,36 +96,33 @@ async fn poll_until_terminal(
     deadline: Instant,
     progress: Option<&Progress>,
     gate: Option<&Semaphore>,
+    seen: Option<TaskRun>,
 ) -> Result<TaskRun> {
     let mut last: Option<TaskRun> = None;
     let mut last_err: Option<Error> = None;
+    let mut poll_started = Instant::now();
+    if let Some(run) = seen {
+        if let Some(p) = progress {
+            p(&run);
+        }
+        if run.status.is_terminal() {
+            return Ok(run);
+        }
+        last = Some(run);
+    }
+    let mut skip_poll = last.is_some();
     loop {
-        let budget = deadline
-            .saturating_duration_since(Instant::now())
-            .max(c.config().timeout);
-        let outcome = {
-            let _permit = match gate {
-                Some(g) => Some(g.acquire().await.map_err(|_| {
-                    Error::validation("max_in_flight", "the request gate was closed")
-                })?),
-                None => None,
-            };
-            tokio::time::timeout(budget, get_run(c, run_id)).await
-        };
-        match outcome {
-            Ok(Ok(run)) => {
-                if let Some(p) = progress {
-                    p(&run);
-                }
+        if skip_poll {
+            skip_poll = false;
+        } else {
+            poll_started = Instant::now();
+            if let Some(run) = poll_once(c, run_id, deadline, progress, gate, &mut last_err).await?
+            {
                 if run.status.is_terminal() {
                     return Ok(run);
                 }
                 last = Some(run);
-                last_err = None;
             }
-            Ok(Err(e)) if is_transient(&e) => last_err = Some(e),
-            Ok(Err(e)) => return Err(e),
-            Err(_elapsed) => {}
         }
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
@@ -132,7 +136,52 @@ async fn poll_until_terminal(
                 last_run: last.map(Box::new),
             });
         }
-        tokio::time::sleep(opts.poll_interval.min(remaining)).await;
+        // The next poll is due one interval after the start of the last one, and at least
+        // half an interval after its answer (a slow server is not polled back to back).
+        let due = (poll_started + opts.poll_interval)
+            .max(Instant::now() + opts.poll_interval / 2)
+            .min(deadline);
+        tokio::time::sleep_until(due).await;
+    }
+}
+
+/// One GET of a run (under `gate`), reported to `progress`. `Ok(None)` when it failed
+/// transiently (kept in `last_err`) or took past the deadline; other errors end the wait.
+async fn poll_once(
+    c: &Client,
+    run_id: &str,
+    deadline: Instant,
+    progress: Option<&Progress>,
+    gate: Option<&Semaphore>,
+    last_err: &mut Option<Error>,
+) -> Result<Option<TaskRun>> {
+    let budget = deadline
+        .saturating_duration_since(Instant::now())
+        .max(c.config().timeout);
+    let outcome = {
+        let _permit =
+            match gate {
+                Some(g) => Some(g.acquire().await.map_err(|_| {
+                    Error::validation("max_in_flight", "the request gate was closed")
+                })?),
+                None => None,
+            };
+        tokio::time::timeout(budget, get_run(c, run_id)).await
+    };
+    match outcome {
+        Ok(Ok(run)) => {
+            if let Some(p) = progress {
+                p(&run);
+            }
+            *last_err = None;
+            Ok(Some(run))
+        }
+        Ok(Err(e)) if is_transient(&e) => {
+            *last_err = Some(e);
+            Ok(None)
+        }
+        Ok(Err(e)) => Err(e),
+        Err(_elapsed) => Ok(None),
     }
 }
 
@@ -147,13 +196,28 @@ pub async fn wait_for_run(
     opts.validate()?;
     let run_id = required("run_id", run_id, 1024)?;
     let deadline = Instant::now() + opts.timeout;
-    poll_until_terminal(c, run_id, opts, deadline, progress.as_ref(), None).await
+    poll_until_terminal(c, run_id, opts, deadline, progress.as_ref(), None, None).await
 }
 
-/// Waits for several runs at once under one overall timeout. Every run is polled on its own
-/// schedule; at most `max_in_flight` GETs are outstanding at any moment (a permit is never
-/// held while sleeping). Results come back in input order (duplicate IDs are polled once).
-/// The first error ends the whole wait.
+/// [`wait_for_run`] for a run just triggered: `run` (the trigger's answer) is the first
+/// state seen, so the first GET comes one `poll_interval` later instead of at once.
+pub async fn wait_for_triggered(
+    c: &Client,
+    run: TaskRun,
+    opts: &WaitOptions,
+    progress: Option<Progress>,
+) -> Result<TaskRun> {
+    opts.validate()?;
+    let deadline = Instant::now() + opts.timeout;
+    let id = run.id.clone();
+    poll_until_terminal(c, &id, opts, deadline, progress.as_ref(), None, Some(run)).await
+}
+
+/// Waits for several runs at once under one overall timeout, in rounds: every
+/// `poll_interval` each pending run is looked at once, runs of one task (when the client
+/// knows it) through one list of the task's runs, the others with a GET each, at most
+/// `max_in_flight` requests at a time (see `poll_many`). Results come back in input order
+/// (duplicate IDs are polled once). The first error ends the whole wait.
 pub async fn wait_for_runs(
     c: &Client,
     run_ids: &[String],
@@ -165,27 +229,19 @@ pub async fn wait_for_runs(
     if max_in_flight == 0 {
         return Err(Error::validation("max_in_flight", "must be at least 1"));
     }
-    let mut unique: Vec<&str> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut unique: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for (i, id) in run_ids.iter().enumerate() {
         let id = required(&format!("run_ids[{i}]"), id, 1024)?;
-        index.entry(id).or_insert_with(|| {
-            unique.push(id);
-            unique.len() - 1
-        });
+        if seen.insert(id) {
+            unique.push(id.to_owned());
+        }
     }
     let deadline = Instant::now() + opts.timeout;
-    let gate = Semaphore::new(max_in_flight);
-    let progress = progress.as_ref();
-    let finished = futures::future::try_join_all(
-        unique
-            .iter()
-            .map(|id| poll_until_terminal(c, id, opts, deadline, progress, Some(&gate))),
-    )
-    .await?;
+    let finished = many::wait(c, &unique, opts, deadline, max_in_flight, progress.as_ref()).await?;
     Ok(run_ids
         .iter()
-        .map(|id| finished[index[id.trim()]].clone())
+        .map(|id| finished[id.trim()].clone())
         .collect())
 }
 

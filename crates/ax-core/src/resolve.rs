@@ -199,6 +199,36 @@ struct Named {
     name: String,
 }
 
+/// What resolving a name or ID found.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub id: String,
+    /// The matching item as the list returned it (a whole object: list items are the same
+    /// objects a get returns), so that a get by name needs no second request. `None` when
+    /// an ID was given or the ID came from the cache.
+    pub item: Option<serde_json::Value>,
+}
+
+impl Found {
+    fn id(id: String) -> Found {
+        Found { id, item: None }
+    }
+
+    /// The found item decoded as `T`; `None` when there is no item (fetch it by ID).
+    pub fn decode<T: serde::de::DeserializeOwned>(
+        self,
+        client: &Client,
+        lookup: &Lookup,
+    ) -> Option<Result<T>> {
+        let item = self.item?;
+        Some(serde_json::from_value(item).map_err(|e| Error::Decode {
+            method: "GET".into(),
+            url: format!("{}{}", client.base_url(), lookup.path),
+            message: e.to_string(),
+        }))
+    }
+}
+
 /// Resolves `name_or_id` to an ID. An ID (per [`is_resource_id`]) is returned unchanged
 /// without any request. `scope_id` is the parent's ID for scoped lookups.
 pub async fn resolve(
@@ -207,6 +237,16 @@ pub async fn resolve(
     scope_id: Option<&str>,
     name_or_id: &str,
 ) -> Result<String> {
+    Ok(find(client, lookup, scope_id, name_or_id).await?.id)
+}
+
+/// [`resolve`], also returning the matching list item when the name was looked up.
+pub async fn find(
+    client: &Client,
+    lookup: &Lookup,
+    scope_id: Option<&str>,
+    name_or_id: &str,
+) -> Result<Found> {
     let name = name_or_id.trim();
     if name.is_empty() {
         return Err(Error::validation(
@@ -215,7 +255,7 @@ pub async fn resolve(
         ));
     }
     if is_resource_id(name) {
-        return Ok(name.to_owned());
+        return Ok(Found::id(name.to_owned()));
     }
     let mut query: Vec<(String, String)> = Vec::new();
     if let Some(scope) = lookup.scope {
@@ -241,12 +281,13 @@ pub async fn resolve(
         name.to_owned(),
     );
     if let Some(id) = client.cache().get(&key) {
-        return Ok(id);
+        return Ok(Found::id(id));
     }
     query.push(("name".into(), name.to_owned()));
     query.push(("limit".into(), MAX_LIMIT.to_string()));
 
     let mut matches: Vec<String> = Vec::new();
+    let mut first_item: Option<serde_json::Value> = None;
     let mut candidates: Vec<String> = Vec::new();
     let mut seen_cursors: HashSet<String> = HashSet::new();
     let mut cursor: Option<String> = None;
@@ -255,11 +296,20 @@ pub async fn resolve(
         if let Some(c) = &cursor {
             q.push(("cursor".into(), c.clone()));
         }
-        let page = fetch_items::<Named>(client, lookup.path, lookup.collection, q).await?;
-        for item in page.items {
+        let page =
+            fetch_items::<serde_json::Value>(client, lookup.path, lookup.collection, q).await?;
+        for value in page.items {
+            let item = Named::deserialize(&value).map_err(|e| Error::Decode {
+                method: "GET".into(),
+                url: format!("{}{}", client.base_url(), lookup.path),
+                message: e.to_string(),
+            })?;
             if item.name == name {
                 if !matches.contains(&item.id) {
                     matches.push(item.id);
+                    if first_item.is_none() {
+                        first_item = Some(value);
+                    }
                 }
             } else if !candidates.contains(&item.name) {
                 candidates.push(item.name);
@@ -294,15 +344,13 @@ pub async fn resolve(
             available_names: candidates,
             hint: None,
         }),
-        1 => {
+        n if n == 1 || lookup.policy == MatchPolicy::First => {
             let id = matches.remove(0);
             client.cache().put(key, id.clone());
-            Ok(id)
-        }
-        _ if lookup.policy == MatchPolicy::First => {
-            let id = matches.remove(0);
-            client.cache().put(key, id.clone());
-            Ok(id)
+            Ok(Found {
+                id,
+                item: first_item,
+            })
         }
         _ => Err(Error::AmbiguousName {
             resource_type: lookup.resource_type.to_owned(),
@@ -331,14 +379,24 @@ pub async fn resolve_in_space(
     space: Option<&str>,
     name_or_id: &str,
 ) -> Result<String> {
+    Ok(find_in_space(client, lookup, space, name_or_id).await?.id)
+}
+
+/// [`resolve_in_space`], also returning the matching list item when a name was looked up.
+pub async fn find_in_space(
+    client: &Client,
+    lookup: &Lookup,
+    space: Option<&str>,
+    name_or_id: &str,
+) -> Result<Found> {
     if is_resource_id(name_or_id.trim()) {
-        return Ok(name_or_id.trim().to_owned());
+        return Ok(Found::id(name_or_id.trim().to_owned()));
     }
     let space_id = match space.map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Some(resolve_space(client, s).await?),
         None => None,
     };
-    resolve(client, lookup, space_id.as_deref(), name_or_id).await
+    find(client, lookup, space_id.as_deref(), name_or_id).await
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use ax_core::api::tasks::{
     UpdateTask,
 };
 use ax_core::model::{Patch, TaskRun, TaskRunStatus, TaskType};
-use ax_core::poll::{wait_for_run, WaitOptions};
+use ax_core::poll::{wait_for_run, wait_for_triggered, WaitOptions};
 use ax_core::Client;
 
 use super::spaces::page_size;
@@ -389,7 +389,7 @@ pub async fn run(ctx: &Ctx, command: TasksCommand) -> Result<(), CliError> {
             let target = ctx.target(&output)?;
             let opts = wait_options(&wait)?;
             let client = ctx.client()?;
-            let run = wait_and_report(&client, &run_id, &opts).await?;
+            let run = wait_and_report(&client, WaitFor::Id(&run_id), &opts).await?;
             finish(&target, run, wait.exit_status)
         }
     }
@@ -448,20 +448,34 @@ async fn trigger(ctx: &Ctx, a: TriggerRunArgs) -> Result<(), CliError> {
     if !a.wait {
         return output::object(&target, &RUN_VIEW, &run);
     }
-    let run = wait_and_report(&client, &run.id, &opts).await?;
+    let run = wait_and_report(&client, WaitFor::Triggered(run), &opts).await?;
     finish(&target, run, a.wait_args.exit_status)
+}
+
+/// The run a wait is for: an ID, or a run just triggered (its state is the first one seen).
+enum WaitFor<'a> {
+    Id(&'a str),
+    Triggered(TaskRun),
 }
 
 async fn wait_and_report(
     client: &Client,
-    run_id: &str,
+    what: WaitFor<'_>,
     opts: &WaitOptions,
 ) -> Result<TaskRun, CliError> {
+    let run_id = match &what {
+        WaitFor::Id(id) => (*id).to_owned(),
+        WaitFor::Triggered(run) => run.id.clone(),
+    };
     set_interrupt_note(format!(
         "stopped waiting; run {run_id} continues on the server"
     ));
     let progress = RunProgress::new();
-    let result = wait_for_run(client, run_id, opts, Some(progress.callback(run_id))).await;
+    let callback = Some(progress.callback(&run_id));
+    let result = match what {
+        WaitFor::Id(id) => wait_for_run(client, id, opts, callback).await,
+        WaitFor::Triggered(run) => wait_for_triggered(client, run, opts, callback).await,
+    };
     progress.finish();
     Ok(result?)
 }

@@ -114,7 +114,9 @@ pub async fn get_run(c: &Client, run_id: &str) -> Result<TaskRun> {
     let id = required("run_id", run_id, MAX_ID)?;
     let p = path(&["v2", "task-runs", id]);
     let resp = c.send(ApiRequest::get(&p)).await?;
-    decode_json(c, "GET", &p, &resp)
+    let run: TaskRun = decode_json(c, "GET", &p, &resp)?;
+    c.run_tasks().remember(&run.id, &run.task_id);
+    Ok(run)
 }
 
 /// Cancels a `PENDING` or `RUNNING` run (a finished run is a 400). Never resent once it may

@@ -109,9 +109,14 @@ pub async fn list_all(c: &Client, p: ListSpacesParams) -> Result<Vec<Page<SpaceR
     list_pages(c, p).try_collect().await
 }
 
-/// A space by name or ID.
+/// A space by name or ID. A name that is looked up costs one request: the matching list
+/// item is the space (a cached name or an ID costs one GET).
 pub async fn get(c: &Client, space: &str) -> Result<Space> {
-    let id = resolve_space(c, space).await?;
+    let found = resolve::find(c, &SPACE, None, space).await?;
+    let id = found.id.clone();
+    if let Some(space) = found.decode(c, &SPACE) {
+        return space;
+    }
     let p = path(&["v2", "spaces", &id]);
     let resp = c.send(ApiRequest::get(&p)).await?;
     decode_json(c, "GET", &p, &resp)

@@ -137,24 +137,38 @@ pub async fn list_all(c: &Client, p: ListTasksParams) -> Result<Vec<Page<TaskRes
 
 /// Resolves a task name (within `space`) or returns the ID as is.
 pub(crate) async fn task_id(c: &Client, task: &str, space: Option<&str>) -> Result<String> {
-    let task = required("task", task, MAX_NAME)?;
-    let space = match space {
-        Some(s) => Some(required("space", s, MAX_NAME)?),
-        None => None,
-    };
-    resolve_in_space(c, &TASK, space, task).await
+    Ok(find_task(c, task, space).await?.id)
 }
 
 async fn get_by_id(c: &Client, id: &str) -> Result<Task> {
     let p = path(&["v2", "tasks", id]);
     let resp = c.send(ApiRequest::get(&p)).await?;
-    decode_json(c, "GET", &p, &resp)
+    let task: Task = decode_json(c, "GET", &p, &resp)?;
+    c.task_types().remember(&task.id, task.task_type);
+    Ok(task)
 }
 
-/// A task by name (within `space`) or ID.
+/// A task by name (within `space`, itself a name or an ID) or ID. A name that is looked up
+/// costs no request beyond the lookup: the matching list item is the task.
 pub async fn get(c: &Client, task: &str, space: Option<&str>) -> Result<Task> {
-    let id = task_id(c, task, space).await?;
-    get_by_id(c, &id).await
+    let found = find_task(c, task, space).await?;
+    let id = found.id.clone();
+    let task = match found.decode::<Task>(c, &TASK) {
+        Some(task) => task?,
+        None => get_by_id(c, &id).await?,
+    };
+    c.task_types().remember(&task.id, task.task_type);
+    Ok(task)
+}
+
+/// [`task_id`], also returning the matching list item when a name was looked up.
+async fn find_task(c: &Client, task: &str, space: Option<&str>) -> Result<resolve::Found> {
+    let task = required("task", task, MAX_NAME)?;
+    let space = match space {
+        Some(s) => Some(required("space", s, MAX_NAME)?),
+        None => None,
+    };
+    resolve::find_in_space(c, &TASK, space, task).await
 }
 
 /// Arguments of [`create_evaluation_task`] (API.md §4.8, evaluation variants).
@@ -186,7 +200,9 @@ async fn post_task(c: &Client, body: Map<String, Value>, name: &str) -> Result<T
         .send(ApiRequest::new(Method::POST, &p).with_body(Value::Object(body)))
         .await?;
     resolve::invalidate_name(c, &TASK, name);
-    decode_json(c, "POST", &p, &resp)
+    let task: Task = decode_json(c, "POST", &p, &resp)?;
+    c.task_types().remember(&task.id, task.task_type);
+    Ok(task)
 }
 
 /// The task's space as an ID: resolved once when a name in the body needs it (so the
@@ -206,19 +222,24 @@ pub async fn create_evaluation_task(c: &Client, req: &CreateEvaluationTask) -> R
     let names = TaskNames::collect(&body, non_empty(req.space.as_deref()))?;
     let space = space_for(c, non_empty(req.space.as_deref()), &names).await?;
     let space = space.as_deref();
-    let dataset_id = match source {
+    let ids = match source {
+        // The project and the other names (evaluators, integrations) at once; when both
+        // fail, the project's error is the one reported, as when they ran in turn.
         Source::Project(p) => {
-            let id = resolve_in_space(c, &PROJECT, space, &p).await?;
-            body.insert("project_id".into(), Value::from(id));
-            None
+            let (id, ids) = futures::join!(
+                resolve_in_space(c, &PROJECT, space, &p),
+                names.lookup(c, space, None),
+            );
+            body.insert("project_id".into(), Value::from(id?));
+            ids?
         }
+        // Experiment names are looked up within the dataset, so it comes first.
         Source::Dataset(d) => {
             let id = resolve_in_space(c, &DATASET, space, &d).await?;
             body.insert("dataset_id".into(), Value::from(id.clone()));
-            Some(id)
+            names.lookup(c, space, Some(&id)).await?
         }
     };
-    let ids = names.lookup(c, space, dataset_id.as_deref()).await?;
     names.apply(&mut body, ids);
     post_task(c, body, req.name.trim()).await
 }
@@ -317,6 +338,7 @@ pub async fn delete(c: &Client, task: &str, space: Option<&str>) -> Result<()> {
     let p = path(&["v2", "tasks", &id]);
     let result = c.send(ApiRequest::new(Method::DELETE, &p)).await;
     resolve::invalidate_id(c, &TASK, &id);
+    c.task_types().forget(&id);
     result.map(|_| ())
 }
 
@@ -352,9 +374,19 @@ pub async fn trigger_run(
     req: &TriggerRun,
 ) -> Result<TaskRun> {
     trigger::trigger_precheck(req, Utc::now())?;
-    let id = task_id(c, task, space).await?;
-    let current = get_by_id(c, &id).await?;
-    let body = trigger::trigger_body(req, current.task_type, Utc::now())?;
+    let found = find_task(c, task, space).await?;
+    let id = found.id.clone();
+    // The body variant depends on the task's type, which never changes: it comes from the
+    // lookup's list item, or from what this client already saw, or from one GET (shared by
+    // concurrent triggers of the same task).
+    if let Some(task) = found.decode::<Task>(c, &TASK) {
+        c.task_types().remember(&id, task?.task_type);
+    }
+    let task_type = c
+        .task_types()
+        .get_or_fetch(&id, || async { Ok(get_by_id(c, &id).await?.task_type) })
+        .await?;
+    let body = trigger::trigger_body(req, task_type, Utc::now())?;
     let p = path(&["v2", "tasks", &id, "trigger"]);
     let resp = c
         .send(
@@ -363,7 +395,9 @@ pub async fn trigger_run(
                 .with_retry(RetryClass::NonIdempotent),
         )
         .await?;
-    decode_json(c, "POST", &p, &resp)
+    let run: TaskRun = decode_json(c, "POST", &p, &resp)?;
+    c.run_tasks().remember(&run.id, &run.task_id);
+    Ok(run)
 }
 
 #[cfg(test)]
