@@ -155,13 +155,13 @@ pub const LISTING_CHUNK_ROWS: usize = 4096;
 /// Every page of a listing, kept as Arrow data: what `list_all` hands to Python.
 ///
 /// Its record batches hold about [`LISTING_CHUNK_ROWS`] rows each (whole pages), so a
-/// consumer imports a handful of batches, not hundreds. Tasks and runs come from
+/// consumer imports a handful of batches, not hundreds. Tasks, runs and spaces come from
 /// [`Listing::collect_chunks`]: their pages are scanned straight into one chunk's builders,
-/// with no per-page batch and no merge copy, and no JSON body is kept (typed items are rebuilt
-/// from the table when asked for). Other resources come from [`Listing::collect`]: each
-/// page's batch is merged into the chunk as the walk goes on (and freed, so its memory is
-/// reused), and the bodies are kept for the items unless the table holds whole items
-/// ([`Resource::ITEMS_FROM_ARROW`]).
+/// with no per-page batch and no merge copy. Other resources come from [`Listing::collect`]:
+/// each page's batch is merged into the chunk as the walk goes on (and freed, so its memory
+/// is reused). Either way the JSON bodies are kept for the items (shared, not copied) unless
+/// the table holds whole items ([`Resource::ITEMS_FROM_ARROW`]: tasks and runs, whose typed
+/// items are rebuilt from the table when asked for).
 pub struct Listing<R: Resource> {
     batches: Vec<RecordBatch>,
     pending: Vec<RecordBatch>,
@@ -244,6 +244,7 @@ impl<R: Resource> Listing<R> {
                 listing.url = chunk.url;
             }
             listing.num_pages += chunk.pages;
+            listing.bodies.extend(chunk.bodies);
             for batch in chunk.batches {
                 listing.num_rows += batch.num_rows();
                 listing.batches.push(batch);
@@ -522,10 +523,14 @@ impl<R: Resource> PageSink for DecodePages<R> {
 }
 
 /// A resource whose pages can be scanned straight into one set of column builders that
-/// spans many pages ([`chunks`]): tasks and task runs. Its items are rebuilt from Arrow
-/// ([`Resource::ITEMS_FROM_ARROW`]), since no JSON body is kept.
+/// spans many pages ([`chunks`]): tasks, task runs and spaces. The chunks carry the page
+/// bodies for the items unless these are rebuilt from Arrow
+/// ([`Resource::ITEMS_FROM_ARROW`]).
 pub trait ChunkResource: Resource {
     type Columns: Send + 'static;
+    /// Rough size of one item in a page body, in bytes of JSON (to size the builders of a
+    /// one-page listing).
+    const ROW_BYTES: usize = 400;
     /// Empty builders sized for about `rows` rows.
     fn columns(rows: usize) -> Self::Columns;
     /// Rows the builders hold (all whole after a successful scan).
@@ -547,6 +552,9 @@ pub struct Chunk {
     pub pages: usize,
     /// URL of the first of those pages.
     pub url: String,
+    /// The bodies of those pages, for the items (none when the items are rebuilt from
+    /// Arrow, [`Resource::ITEMS_FROM_ARROW`]).
+    pub bodies: Vec<Bytes>,
 }
 
 pub(crate) struct ChunkSink<R: ChunkResource> {
@@ -558,6 +566,7 @@ pub(crate) struct ChunkSink<R: ChunkResource> {
     done: Vec<RecordBatch>,
     pages: usize,
     url: Option<String>,
+    bodies: Vec<Bytes>,
 }
 
 impl<R: ChunkResource> Default for ChunkSink<R> {
@@ -569,6 +578,7 @@ impl<R: ChunkResource> Default for ChunkSink<R> {
             done: Vec::new(),
             pages: 0,
             url: None,
+            bodies: Vec::new(),
         }
     }
 }
@@ -593,6 +603,7 @@ impl<R: ChunkResource> ChunkSink<R> {
             batches: std::mem::take(&mut self.done),
             pages: std::mem::take(&mut self.pages),
             url: self.url.take().unwrap_or_default(),
+            bodies: std::mem::take(&mut self.bodies),
         })
     }
 }
@@ -615,11 +626,11 @@ impl<R: ChunkResource> PageSink for ChunkSink<R> {
             self.url = Some(url.clone());
         }
         // Room for a whole chunk when more pages follow; for a one-page listing, about what
-        // this body holds (a task is ~600 bytes of JSON, a run ~400).
+        // this body holds.
         let capacity = if has_more || self.rows > 0 {
             self.chunk_rows + usize::try_from(MAX_LIMIT).unwrap_or(100)
         } else {
-            (body.len() / 400).clamp(1, 1024)
+            (body.len() / R::ROW_BYTES.max(1)).clamp(1, 1024)
         };
         let cols = self.columns.get_or_insert_with(|| R::columns(capacity));
         let before = self.rows;
@@ -640,6 +651,9 @@ impl<R: ChunkResource> PageSink for ChunkSink<R> {
             }
             n
         };
+        if !R::ITEMS_FROM_ARROW && !body.is_empty() {
+            self.bodies.push(body);
+        }
         if self.rows >= self.chunk_rows {
             self.finish_columns(&url)?;
         }

@@ -192,9 +192,23 @@ impl<'a> Scanner<'a> {
         Ok(raw.get())
     }
 
-    /// Skips any JSON value (checked by `serde_json`).
+    /// Skips any JSON value. `null`, `true`, `false` and strings without escapes (the body
+    /// is valid UTF-8 without control characters, so such a string is valid JSON) are
+    /// skipped here; anything else is checked by `serde_json`.
     pub(crate) fn skip(&mut self) -> Scan<()> {
-        self.peek()?;
+        match self.peek()? {
+            b'n' => return self.literal(b"null"),
+            b't' => return self.literal(b"true"),
+            b'f' => return self.literal(b"false"),
+            b'"' => {
+                let rest = &self.bytes()[self.pos + 1..];
+                if let Some(n) = quote_or_backslash(rest).filter(|&n| rest[n] == b'"') {
+                    self.pos += n + 2;
+                    return Ok(());
+                }
+            }
+            _ => {}
+        }
         let rest = &self.text[self.pos..];
         let mut values = serde_json::Deserializer::from_str(rest).into_iter::<IgnoredAny>();
         values.next().ok_or(Bail)?.map_err(|_| Bail)?;
@@ -260,6 +274,54 @@ impl<'a> Scanner<'a> {
         &mut self,
         order: &[(&[u8], usize)],
         field: impl Fn(&[u8]) -> Option<usize>,
+        each: impl FnMut(&mut Self, usize) -> Scan<()>,
+    ) -> Scan<()> {
+        self.members(
+            |rest, next| match order.get(next) {
+                Some(&(lit, f)) if has_prefix(rest, lit) => Some((lit.len(), f)),
+                _ => None,
+            },
+            |f| order.iter().position(|o| o.1 == f),
+            field,
+            each,
+        )
+    }
+
+    /// [`Scanner::fields`] for members named by `names` (field `i` is `names[i]`, in the
+    /// order servers write them), without `"key":` literals: the expected key is compared
+    /// in place as `"`, the name, `"`, `:`.
+    pub(crate) fn named_fields(
+        &mut self,
+        names: &[&str],
+        each: impl FnMut(&mut Self, usize) -> Scan<()>,
+    ) -> Scan<()> {
+        self.members(
+            |rest, next| {
+                let name = names.get(next)?.as_bytes();
+                let n = name.len();
+                let hit = rest.len() > n + 2
+                    && rest[0] == b'"'
+                    && rest[1..=n] == *name
+                    && rest[n + 1] == b'"'
+                    && rest[n + 2] == b':';
+                hit.then_some((n + 3, next))
+            },
+            Some,
+            |key| names.iter().position(|n| n.as_bytes() == key),
+            each,
+        )
+    }
+
+    /// The loop behind [`Scanner::fields`] and [`Scanner::named_fields`]: `hint(rest, next)`
+    /// recognises the key expected at position `next` of the server's order at the start of
+    /// `rest` (its length with the `:`, and its field); `position(field)` is a field's place
+    /// in that order; `field` looks up any other key.
+    #[inline(always)]
+    fn members(
+        &mut self,
+        hint: impl Fn(&[u8], usize) -> Option<(usize, usize)>,
+        position: impl Fn(usize) -> Option<usize>,
+        field: impl Fn(&[u8]) -> Option<usize>,
         mut each: impl FnMut(&mut Self, usize) -> Scan<()>,
     ) -> Scan<()> {
         self.expect(b'{')?;
@@ -269,15 +331,15 @@ impl<'a> Scanner<'a> {
         let mut next = 0;
         loop {
             self.peek()?;
-            let known = match order.get(next) {
-                Some(&(lit, f)) if has_prefix(&self.bytes()[self.pos..], lit) => {
-                    self.pos += lit.len();
+            let known = match hint(&self.bytes()[self.pos..], next) {
+                Some((len, f)) => {
+                    self.pos += len;
                     next += 1;
                     Some(f)
                 }
-                _ => {
+                None => {
                     let f = field(self.key()?.as_bytes());
-                    if let Some(i) = f.and_then(|f| order.iter().position(|o| o.1 == f)) {
+                    if let Some(i) = f.and_then(&position) {
                         next = i + 1;
                     }
                     f
