@@ -166,7 +166,7 @@ macro_rules! lookup_client {
                     $mode,
                     &self.core,
                     |core| async move {
-                        ax_core::Listing::collect(lookups::list_pages::<$resource>(&core, p)).await
+                        lookups::list_listing::<$resource>(&core, p).await
                     },
                     listing_to_py::<$resource>,
                 )
@@ -224,7 +224,7 @@ macro_rules! lookup_client {
                     $mode,
                     &self.core,
                     |core| async move {
-                        ax_core::Listing::collect(lookups::list_versions_pages(&core, evaluator, space, Some(limit))).await
+                        lookups::list_versions_listing(&core, evaluator, space, Some(limit)).await
                     },
                     listing_to_py::<$versions>,
                 )

@@ -294,9 +294,7 @@ macro_rules! spaces_client {
                     py,
                     $mode,
                     &self.core,
-                    |core| async move {
-                        ax_core::Listing::collect(spaces::list_pages(&core, params)).await
-                    },
+                    |core| async move { spaces::list_listing(&core, params).await },
                     pages_to_py,
                 )
             }

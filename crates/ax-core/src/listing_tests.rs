@@ -140,8 +140,9 @@ mod chunks {
     use arrow_array::RecordBatch;
     use proptest::prelude::*;
 
-    use crate::paginate::{Chunk, ChunkResource, ChunkSink, PageSink, Resource};
-    use crate::table::{TaskResource, TaskRunResource};
+    use crate::api::lookups::Projects;
+    use crate::paginate::{Chunk, ChunkResource, ChunkSink, Listing, Page, PageSink, Resource};
+    use crate::table::{SpaceResource, TaskResource, TaskRunResource};
 
     /// Where a task's JSON gets a string with an escape (which the scanner gives up on).
     #[derive(Debug, Clone, Copy)]
@@ -191,6 +192,59 @@ mod chunks {
         format!(
             r#"{{"id":"UnVuOj{i}","task_id":"VGFzazox","experiment_id":null,"status":"COMPLETED","run_started_at":"2026-02-01T08:00:00.100Z","run_finished_at":null,"data_start_time":null,"data_end_time":null,"num_successes":{i},"num_errors":0,"num_skipped":1,"created_at":"2026-02-01T08:00:00Z","created_by_user_id":null,"failure_reason":{reason}}}"#
         )
+    }
+
+    fn space(i: usize, poisoned: bool) -> String {
+        let description = if poisoned {
+            "a \\\"quoted\\\" one"
+        } else {
+            "plain"
+        };
+        format!(
+            r#"{{"id":"U3BhY2U6{i}","name":"space {i}","description":"{description}","created_at":"2026-01-05T10:00:00.{i:03}Z","organization_id":"T3JnOjE=","is_private":{private},"ml_models_enabled":true,"default_llm_integration":{{"integration_id":"SW50OjE=","model_name":"m"}}}}"#,
+            private = i % 2 == 0
+        )
+    }
+
+    fn project(i: usize, poisoned: bool) -> String {
+        let name = if poisoned { "p\\u00e9" } else { "p" };
+        format!(
+            r#"{{"id":"UHJvajo{i}","name":"{name}{i}","space_id":"U3BhY2U6MQ==","created_at":"2026-01-05T10:00:00Z","project_type":null,"extra":[{i}]}}"#
+        )
+    }
+
+    /// Chunks of a listing whose items come from the bodies: the same table as every page
+    /// decoded alone, every body kept in order, and the listing's items those of the pages.
+    fn chunks_keep_bodies<R: ChunkResource>(
+        bodies: &[(bytes::Bytes, usize)],
+        chunk_rows: usize,
+    ) -> Result<(), TestCaseError>
+    where
+        R::Item: PartialEq + std::fmt::Debug,
+    {
+        let chunks = walk(sink::<R>(chunk_rows), bodies);
+        prop_assert_eq!(chunks.iter().map(|c| c.pages).sum::<usize>(), bodies.len());
+        let batches: Vec<RecordBatch> = chunks.iter().flat_map(|c| c.batches.clone()).collect();
+        prop_assert_eq!(one_batch::<R>(&batches), reference::<R>(bodies));
+        let kept: Vec<bytes::Bytes> = chunks.iter().flat_map(|c| c.bodies.clone()).collect();
+        let sent: Vec<bytes::Bytes> = bodies.iter().map(|(b, _)| b.clone()).collect();
+        prop_assert_eq!(&kept, &sent);
+        let listing = futures::executor::block_on(Listing::<R>::collect_chunks(
+            futures::stream::iter(chunks.into_iter().map(Ok)),
+        ))
+        .unwrap();
+        let mut want = Vec::new();
+        for b in sent {
+            want.extend(
+                Page::<R>::from_body(b, "http://e")
+                    .unwrap()
+                    .items()
+                    .unwrap(),
+            );
+        }
+        prop_assert_eq!(listing.items().unwrap(), want);
+        prop_assert_eq!(listing.num_pages(), bodies.len());
+        Ok(())
     }
 
     fn body(collection: &str, items: &[String], has_more: bool, n: usize) -> bytes::Bytes {
@@ -298,6 +352,26 @@ mod chunks {
             prop_assert_eq!(chunks.iter().map(|c| c.pages).sum::<usize>(), bodies.len());
             let batches: Vec<RecordBatch> = chunks.into_iter().flat_map(|c| c.batches).collect();
             prop_assert_eq!(one_batch::<TaskRunResource>(&batches), reference::<TaskRunResource>(&bodies));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        #[test]
+        fn space_chunks_keep_the_bodies_for_the_items(
+            pages in proptest::collection::vec(proptest::collection::vec(proptest::bool::weighted(0.1), 0..12), 1..7),
+            chunk_rows in 1usize..30,
+        ) {
+            chunks_keep_bodies::<SpaceResource>(&bodies_of("spaces", &pages, space), chunk_rows)?;
+        }
+
+        #[test]
+        fn declared_chunks_keep_the_bodies_for_the_items(
+            pages in proptest::collection::vec(proptest::collection::vec(proptest::bool::weighted(0.1), 0..12), 1..7),
+            chunk_rows in 1usize..30,
+        ) {
+            chunks_keep_bodies::<Projects>(&bodies_of("projects", &pages, project), chunk_rows)?;
         }
     }
 

@@ -3,8 +3,14 @@
 //! page (schedstat, so other processes on the machine do not count) and the wall time.
 //!
 //! ```text
-//! decodebench [--kind tasks|runs|spaces] [--file PAGE.json] [--iters 2000] [--rounds 5] [--no-scan]
+//! decodebench [--kind tasks|runs|spaces|spaces-plain|users|ai_integrations] [--path serde]
+//!             [--file PAGE.json] [--iters 2000] [--rounds 5] [--no-scan]
 //! ```
+//! `--path serde` decodes spaces and the lookup resources with the `serde_json` path alone
+//! (what they used before the direct scanner), to compare both in one build. The built-in
+//! `spaces` page has an escaped quote in every description (the scanner gives up on each
+//! page: its worst case); `spaces-plain` is shaped like the emulator's spaces, with two of
+//! the members only the model holds.
 //! `--no-scan` skips the `scan_pagination` loop, so that `perf stat -e instructions,cycles`
 //! around the process counts (almost) only the decoder.
 //! Without `--file` it decodes a built-in page shaped like the emulator's bulk tasks / runs
@@ -15,9 +21,15 @@
 use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
+use ax_core::api::lookups::{AiIntegrations, LookupResource, Users};
+use ax_core::paginate::Resource;
+use ax_core::table::declared::serde_declared_page;
+use ax_core::table::space::serde_spaces_page;
 use ax_core::table::{
     decode_spaces_page, decode_task_runs_page, decode_tasks_page, scan_pagination,
 };
+
+type Decoded = Result<(arrow_array::RecordBatch, ax_core::paginate::Pagination), String>;
 
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter()
@@ -45,6 +57,39 @@ fn synthetic(kind: &str) -> Vec<u8> {
                 out.push_str(&format!(
                     r#"{{"id":"VGFza1J1bjo0MTAwMDpkUkU{i:02}","task_id":"T25saW5lVGFzazoyMTAwMDpRZW5s","experiment_id":null,"status":"COMPLETED","run_started_at":"2026-11-23T16:35:09.885Z","run_finished_at":"2026-11-23T16:35:09.885Z","data_start_time":"2026-11-23T15:35:09.885Z","data_end_time":"2026-11-23T16:35:09.885Z","num_successes":{},"num_errors":0,"num_skipped":0,"created_at":"2026-11-23T16:35:09.885Z","created_by_user_id":null,"failure_reason":null}}"#,
                     100 + i
+                ));
+            }
+        }
+        "spaces-plain" => {
+            out.push_str(r#"{"spaces":["#);
+            for i in 0..100 {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&format!(
+                    r#"{{"id":"U3BhY2U6MTpBYkNk{i:02}","name":"space-{i}","description":"Production traffic of team {i}","created_at":"2026-01-05T10:00:00.123Z","organization_id":"T3JnOjE6QWJDZA==","is_private":false,"default_llm_integration":{{"integration_id":"TGxtSW50ZWdyYXRpb246MQ==","model_name":"gpt-4o-mini"}},"ml_models_enabled":true}}"#
+                ));
+            }
+        }
+        "users" => {
+            out.push_str(r#"{"users":["#);
+            for i in 0..100 {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&format!(
+                    r#"{{"id":"VXNlcjoxNzpIajJr{i:02}","name":"User {i}","email":"user{i}@example.com","created_at":"2026-01-05T10:00:00Z","status":"ACTIVE","role":{{"type":"PREDEFINED","name":"MEMBER"}},"is_developer":false}}"#
+                ));
+            }
+        }
+        "ai_integrations" => {
+            out.push_str(r#"{"ai_integrations":["#);
+            for i in 0..100 {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&format!(
+                    r#"{{"id":"TGxtSW50ZWdyYXRpb246{i:02}","name":"openai-{i}","provider":"openAI","has_api_key":true,"base_url":null,"model_names":["gpt-4o","gpt-4o-mini"],"headers":null,"enable_default_models":true,"function_calling_enabled":true,"auth_type":"default","provider_metadata":null,"scopings":[{{"organization_id":"T3JnOjE=","space_id":null}}],"created_at":"2026-01-05T10:00:00Z","updated_at":"2026-01-05T10:00:00Z","created_by_user_id":"VXNlcjoxNzpIajJr"}}"#
                 ));
             }
         }
@@ -99,11 +144,25 @@ fn main() {
         }),
         None => synthetic(&kind),
     };
-    let (collection, decode): (&str, fn(&[u8]) -> _) = match kind.as_str() {
+    let serde = arg(&args, "--path").as_deref() == Some("serde");
+    fn spaces_serde(b: &[u8]) -> Decoded {
+        serde_spaces_page(b, (b.len() / 200).clamp(1, 1024))
+    }
+    fn declared_serde<R: LookupResource>(b: &[u8]) -> Decoded {
+        let rows = (b.len() / 250).clamp(1, 1024);
+        serde_declared_page(b, R::COLLECTION, R::COLUMNS, R::schema(), rows)
+    }
+    let (collection, decode): (&str, fn(&[u8]) -> Decoded) = match kind.as_str() {
         "runs" => ("task_runs", decode_task_runs_page),
-        "spaces" => ("spaces", decode_spaces_page),
+        "spaces" | "spaces-plain" if serde => ("spaces", spaces_serde),
+        "spaces" | "spaces-plain" => ("spaces", decode_spaces_page),
+        "users" if serde => ("users", declared_serde::<Users>),
+        "users" => ("users", Users::decode_page),
+        "ai_integrations" if serde => ("ai_integrations", declared_serde::<AiIntegrations>),
+        "ai_integrations" => ("ai_integrations", AiIntegrations::decode_page),
         _ => ("tasks", decode_tasks_page),
     };
+    let kind = if serde { format!("{kind}/serde") } else { kind };
     let (batch, pagination) = decode(&body).unwrap_or_else(|e| {
         eprintln!("decode failed: {e}");
         std::process::exit(1)

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::{
     DefaultAgentRuntime, DefaultLlmIntegration, Patch, Space, SpaceMembership, SpaceRole,
 };
-use crate::paginate::{check_limit, fetch_page, pages, Page};
+use crate::paginate::{check_limit, chunks, fetch_page, pages, Listing, Page};
 use crate::resolve::{self, resolve_organization, resolve_space, SPACE};
 use crate::transport::{ApiRequest, RetryClass};
 
@@ -102,6 +102,15 @@ pub fn list_pages(
         }
     })
     .flatten()
+}
+
+/// Every space from `p.cursor` on as Arrow data: the pages are scanned straight into the
+/// listing's chunks (what the package's `list_all` returns); the bodies are kept for the
+/// items.
+pub async fn list_listing(c: &Client, p: ListSpacesParams) -> Result<Listing<SpaceResource>> {
+    let (query, limit) = list_query(c, &p).await?;
+    let walk = chunks::<SpaceResource>(c.clone(), "/v2/spaces".into(), query, limit, p.cursor);
+    Listing::collect_chunks(walk).await
 }
 
 /// Every page of spaces, collected.

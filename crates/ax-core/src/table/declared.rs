@@ -15,6 +15,10 @@
 //! Every column but the required ones (`id`) is nullable; a member that is missing or `null`
 //! is a null cell. Unknown members are ignored, a repeated member is an error. The schema is
 //! the same for every page and for an empty result.
+//!
+//! Pages go through the direct scanner ([`scan`]) first, one generic row function driven by
+//! the declaration (members expected in the declared order), and through `serde_json` when
+//! it gives up, as tasks do.
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -27,7 +31,10 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::cells::{JsonTextCell, StringListCell};
-use super::{BoolCell, RowSink, Seen, Src, TimestampCell, Utf8Cell};
+use super::scan::{self, Bail, Scan, Scanner};
+use super::{
+    parse_timestamp_micros, prefix, BoolCell, RowSink, Seen, Src, TimestampCell, Utf8Cell,
+};
 use crate::paginate::Pagination;
 
 /// The type of a declared column.
@@ -140,8 +147,12 @@ impl Builder {
 /// Column builders for one declared resource.
 pub struct DeclaredColumns {
     columns: &'static [Column],
+    /// The columns' names, in the order servers write the members.
+    names: Vec<&'static str>,
     schema: SchemaRef,
     builders: Vec<Builder>,
+    /// Whole rows appended.
+    rows: usize,
 }
 
 impl DeclaredColumns {
@@ -150,17 +161,61 @@ impl DeclaredColumns {
         assert!(columns.len() <= 64, "at most 64 declared columns");
         DeclaredColumns {
             columns,
+            names: columns.iter().map(|c| c.name).collect(),
             schema,
             builders: columns.iter().map(|c| Builder::new(c.kind, rows)).collect(),
+            rows: 0,
         }
     }
 
+    /// Ends a row: a null for every column not marked in `seen`, or the name of a required
+    /// column that is missing. Both decoding paths end a row with this.
+    fn complete_row(&mut self, seen: &Seen) -> Result<(), &'static str> {
+        for (i, column) in self.columns.iter().enumerate() {
+            if !seen.has(i) && column.required {
+                return Err(column.name);
+            }
+        }
+        for (i, b) in self.builders.iter_mut().enumerate() {
+            if !seen.has(i) {
+                b.append_null();
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Rows appended so far (all whole after a successful scan).
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
     /// Finishes the builders into one batch.
-    pub fn finish(mut self) -> Result<RecordBatch, String> {
-        let arrays = self.builders.iter_mut().map(Builder::finish).collect();
+    pub fn finish(self) -> Result<RecordBatch, String> {
+        let rows = self.rows;
+        self.finish_rows(rows)
+    }
+
+    /// A batch of the first `rows` rows: what the columns held before a scan that gave up
+    /// partway (each column is cut back).
+    pub fn finish_rows(mut self, rows: usize) -> Result<RecordBatch, String> {
+        let arrays = self
+            .builders
+            .iter_mut()
+            .map(|b| prefix(b.finish(), rows))
+            .collect();
         RecordBatch::try_new(self.schema, arrays).map_err(|e| e.to_string())
     }
+
+    /// Appends the items of a `collection` page on the direct path ([`scan`]). `None` when
+    /// it gives up; the builders may then hold part of the page after their earlier rows.
+    pub fn scan_into(&mut self, body: &[u8], collection: &str) -> Option<Pagination> {
+        scan::append(body, collection, self, scan_row)
+    }
 }
+
+/// Rough size of an item in a page body, in bytes of JSON.
+pub const ROW_BYTES: usize = 250;
 
 /// Decodes a list body of `collection` into one batch of `columns` plus pagination.
 pub fn decode_declared_page(
@@ -169,13 +224,108 @@ pub fn decode_declared_page(
     columns: &'static [Column],
     schema: SchemaRef,
 ) -> Result<(RecordBatch, Pagination), String> {
-    let rows = (body.len() / 250).clamp(1, 1024);
+    let rows = (body.len() / ROW_BYTES).clamp(1, 1024);
+    let mut cols = DeclaredColumns::with_capacity(columns, schema.clone(), rows);
+    if let Some(p) = cols.scan_into(body, collection) {
+        if let Ok(batch) = cols.finish() {
+            return Ok((batch, p));
+        }
+    }
+    serde_declared_page(body, collection, columns, schema, rows)
+}
+
+/// The `serde_json` path of [`decode_declared_page`] (fast visitors, then the checked
+/// reference path).
+#[doc(hidden)]
+pub fn serde_declared_page(
+    body: &[u8],
+    collection: &str,
+    columns: &'static [Column],
+    schema: SchemaRef,
+    rows: usize,
+) -> Result<(RecordBatch, Pagination), String> {
     super::decode_page(
         body,
         collection,
         || DeclaredColumns::with_capacity(columns, schema.clone(), rows),
         DeclaredColumns::finish,
     )
+}
+
+/// The direct path of [`decode_declared_page`] alone: `None` when it gives up.
+#[doc(hidden)]
+pub fn scan_declared_page(
+    body: &[u8],
+    collection: &str,
+    columns: &'static [Column],
+    schema: SchemaRef,
+    rows: usize,
+) -> Option<(RecordBatch, Pagination)> {
+    let cols = DeclaredColumns::with_capacity(columns, schema, rows);
+    scan::page(body, collection, cols, scan_row, DeclaredColumns::finish)
+}
+
+/// One object on the direct path, driven by the declaration; same cells as [`RowVisitor`].
+/// Gives up where that path could fail: `null` in a required column, a required JSON
+/// column, a value of another type, a repeated member, a missing required member.
+fn scan_row(s: &mut Scanner<'_>, cols: &mut DeclaredColumns) -> Scan<()> {
+    let mut seen = Seen::default();
+    let DeclaredColumns {
+        columns,
+        names,
+        builders,
+        ..
+    } = cols;
+    s.named_fields(names, |s, i| {
+        if !seen.set(i) {
+            return Err(Bail);
+        }
+        let column = columns[i];
+        let required = column.required;
+        match &mut builders[i] {
+            Builder::Utf8(b) if column.kind == ColumnKind::Json => {
+                if required {
+                    return Err(Bail);
+                }
+                match s.raw()? {
+                    "null" => b.append_null(),
+                    text => b.append_value(text),
+                }
+            }
+            Builder::Utf8(b) => match s.opt_string()? {
+                Some(v) => b.append_value(v),
+                None if !required => b.append_null(),
+                None => return Err(Bail),
+            },
+            Builder::Bool(b) => match s.opt_bool()? {
+                Some(v) => b.append_value(v),
+                None if !required => b.append_null(),
+                None => return Err(Bail),
+            },
+            Builder::Timestamp(b) => match s.opt_string()? {
+                Some(v) => b.append_value(parse_timestamp_micros(v).map_err(|_| Bail)?),
+                None if !required => b.append_null(),
+                None => return Err(Bail),
+            },
+            Builder::List(b) => {
+                if s.null()? {
+                    if required {
+                        return Err(Bail);
+                    }
+                    b.append(false);
+                } else {
+                    let values = b.values();
+                    s.array(|s| {
+                        values.append_value(s.string()?);
+                        Ok(())
+                    })?;
+                    b.append(true);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    cols.complete_row(&seen).map_err(|_| Bail)
 }
 
 impl RowSink for DeclaredColumns {
@@ -229,16 +379,7 @@ impl<'de> Visitor<'de> for RowVisitor<'_, 'de> {
                 })?,
             }
         }
-        for (i, column) in cols.columns.iter().enumerate() {
-            if seen.has(i) {
-                continue;
-            }
-            if column.required {
-                return Err(de::Error::missing_field(column.name));
-            }
-            cols.builders[i].append_null();
-        }
-        Ok(())
+        cols.complete_row(&seen).map_err(de::Error::missing_field)
     }
 }
 

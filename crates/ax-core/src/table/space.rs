@@ -13,19 +13,29 @@
 //!
 //! Accepted field aliases: `createdAt`, `organizationId`, `isPrivate`. Unknown fields are
 //! ignored. Other newer optional fields (`ml_models_enabled`, …) are only in
-//! [`crate::model::Space`].
+//! [`crate::model::Space`]: items are decoded from the JSON bodies, which listings of spaces
+//! keep (see [`crate::paginate::Listing`]).
+//!
+//! Pages go through the direct scanner ([`scan`]) first, and through `serde_json` when it
+//! gives up, as tasks do.
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use arrow_array::builder::{BooleanBuilder, StringBuilder, TimestampMicrosecondBuilder};
+use arrow_array::builder::{
+    ArrayBuilder, BooleanBuilder, StringBuilder, TimestampMicrosecondBuilder,
+};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::{next_field, BoolCell, RowSink, Seen, Src, TimestampCell, Utf8Cell};
-use crate::paginate::{Pagination, Resource};
+use super::scan::{self, Bail, Scan, Scanner};
+use super::{
+    next_field, parse_timestamp_micros, prefix, BoolCell, RowSink, Seen, Src, TimestampCell,
+    Utf8Cell,
+};
+use crate::paginate::{ChunkResource, Pagination, Resource};
 
 /// The fixed schema of a spaces table.
 pub fn space_schema() -> SchemaRef {
@@ -71,8 +81,36 @@ impl SpaceColumns {
         }
     }
 
+    /// Appends what a space without the fields not marked in `seen` gets (nulls). Both
+    /// decoding paths end a row with this.
+    fn complete_row(&mut self, seen: &Seen) {
+        for (i, b) in [
+            (DESCRIPTION, &mut self.description),
+            (ORGANIZATION_ID, &mut self.organization_id),
+        ] {
+            if !seen.has(i) {
+                b.append_null();
+            }
+        }
+        if !seen.has(IS_PRIVATE) {
+            self.is_private.append_null();
+        }
+    }
+
+    /// Rows appended so far (all whole after a successful scan).
+    pub(crate) fn rows(&self) -> usize {
+        self.id.len()
+    }
+
     /// Finishes the builders into a batch with [`space_schema`].
-    pub fn finish(mut self) -> Result<RecordBatch, String> {
+    pub fn finish(self) -> Result<RecordBatch, String> {
+        let rows = self.rows();
+        self.finish_rows(rows)
+    }
+
+    /// A batch of the first `rows` rows: what the columns held before a scan that gave up
+    /// partway (each column is cut back).
+    pub(crate) fn finish_rows(mut self, rows: usize) -> Result<RecordBatch, String> {
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.id.finish()),
             Arc::new(self.name.finish()),
@@ -81,6 +119,7 @@ impl SpaceColumns {
             Arc::new(self.organization_id.finish()),
             Arc::new(self.is_private.finish()),
         ];
+        let columns = columns.into_iter().map(|c| prefix(c, rows)).collect();
         RecordBatch::try_new(space_schema(), columns).map_err(|e| e.to_string())
     }
 }
@@ -99,16 +138,104 @@ impl Resource for SpaceResource {
     }
 }
 
+impl ChunkResource for SpaceResource {
+    type Columns = SpaceColumns;
+    const ROW_BYTES: usize = ROW_BYTES;
+    fn columns(rows: usize) -> SpaceColumns {
+        SpaceColumns::with_capacity(rows)
+    }
+    fn rows(c: &SpaceColumns) -> usize {
+        c.rows()
+    }
+    fn scan_into(body: &[u8], c: &mut SpaceColumns) -> Option<Pagination> {
+        scan::append(body, "spaces", c, scan_space)
+    }
+    fn finish_rows(c: SpaceColumns, rows: usize) -> Result<RecordBatch, String> {
+        c.finish_rows(rows)
+    }
+}
+
+/// Rough size of a space object in a page body, in bytes of JSON.
+const ROW_BYTES: usize = 200;
+
 /// Decodes a `GET /v2/spaces` body into one batch plus pagination.
 pub fn decode_spaces_page(body: &[u8]) -> Result<(RecordBatch, Pagination), String> {
-    // Rough size guess: a space object is ~200 bytes of JSON.
-    let rows = (body.len() / 200).clamp(1, 1024);
+    let rows = (body.len() / ROW_BYTES).clamp(1, 1024);
+    match scan_spaces_page(body, rows) {
+        Some(done) => Ok(done),
+        None => serde_spaces_page(body, rows),
+    }
+}
+
+/// The direct path ([`scan`]): `None` when it gives up.
+pub(crate) fn scan_spaces_page(body: &[u8], rows: usize) -> Option<(RecordBatch, Pagination)> {
+    scan::page(
+        body,
+        "spaces",
+        SpaceColumns::with_capacity(rows),
+        scan_space,
+        SpaceColumns::finish,
+    )
+}
+
+/// The `serde_json` path (fast visitors, then the checked reference path).
+#[doc(hidden)]
+pub fn serde_spaces_page(body: &[u8], rows: usize) -> Result<(RecordBatch, Pagination), String> {
     super::decode_page(
         body,
         "spaces",
         || SpaceColumns::with_capacity(rows),
         SpaceColumns::finish,
     )
+}
+
+/// Field number of a key of [`scan_space`] (with the camelCase aliases).
+fn space_field(key: &[u8]) -> Option<usize> {
+    Some(match key {
+        b"id" => ID,
+        b"name" => NAME,
+        b"description" => DESCRIPTION,
+        b"created_at" | b"createdAt" => CREATED_AT,
+        b"organization_id" | b"organizationId" => ORGANIZATION_ID,
+        b"is_private" | b"isPrivate" => IS_PRIVATE,
+        _ => return None,
+    })
+}
+
+/// The keys of [`scan_space`] in the order the API writes them.
+const SPACE_ORDER: [(&[u8], usize); 6] = [
+    (b"\"id\":", ID),
+    (b"\"name\":", NAME),
+    (b"\"description\":", DESCRIPTION),
+    (b"\"created_at\":", CREATED_AT),
+    (b"\"organization_id\":", ORGANIZATION_ID),
+    (b"\"is_private\":", IS_PRIVATE),
+];
+
+/// One space object on the direct path; same columns as [`SpaceRowVisitor`].
+fn scan_space(s: &mut Scanner<'_>, c: &mut SpaceColumns) -> Scan<()> {
+    let mut seen = Seen::default();
+    s.fields(&SPACE_ORDER, space_field, |s, field| {
+        if !seen.set(field) {
+            return Err(Bail);
+        }
+        match field {
+            ID => c.id.append_value(s.string()?),
+            NAME => c.name.append_value(s.string()?),
+            DESCRIPTION => c.description.append_option(s.opt_string()?),
+            CREATED_AT => c
+                .created_at
+                .append_value(parse_timestamp_micros(s.string()?).map_err(|_| Bail)?),
+            ORGANIZATION_ID => c.organization_id.append_option(s.opt_string()?),
+            _ => c.is_private.append_option(s.opt_bool()?),
+        }
+        Ok(())
+    })?;
+    if seen.first_missing(&REQUIRED).is_some() {
+        return Err(Bail);
+    }
+    c.complete_row(&seen);
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -133,6 +260,9 @@ const DESCRIPTION: usize = 2;
 const CREATED_AT: usize = 3;
 const ORGANIZATION_ID: usize = 4;
 const IS_PRIVATE: usize = 5;
+
+/// Fields a space row must have.
+const REQUIRED: [(usize, &str); 3] = [(ID, "id"), (NAME, "name"), (CREATED_AT, "created_at")];
 
 impl RowSink for SpaceColumns {
     fn append_row<'de, D: Deserializer<'de>>(
@@ -189,20 +319,10 @@ impl<'de> Visitor<'de> for SpaceRowVisitor<'_, 'de> {
                 }
             }
         }
-        for (i, name) in [(ID, "id"), (NAME, "name"), (CREATED_AT, "created_at")] {
-            if !seen.has(i) {
-                return Err(de::Error::missing_field(name));
-            }
+        if let Some(name) = seen.first_missing(&REQUIRED) {
+            return Err(de::Error::missing_field(name));
         }
-        if !seen.has(DESCRIPTION) {
-            c.description.append_null();
-        }
-        if !seen.has(ORGANIZATION_ID) {
-            c.organization_id.append_null();
-        }
-        if !seen.has(IS_PRIVATE) {
-            c.is_private.append_null();
-        }
+        c.complete_row(&seen);
         Ok(())
     }
 }

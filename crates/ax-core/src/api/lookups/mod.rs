@@ -19,7 +19,9 @@ use super::{cursor, decode_json, max_len, path, required};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::ids::is_resource_id;
-use crate::paginate::{check_limit, fetch_page, pages, Page, Resource, MAX_LIMIT};
+use crate::paginate::{
+    check_limit, chunks, fetch_page, pages, ChunkResource, Listing, Page, Resource, MAX_LIMIT,
+};
 use crate::resolve::{self, resolve_in_space, resolve_space, Lookup};
 use crate::table::declared::Column;
 use crate::transport::ApiRequest;
@@ -68,7 +70,7 @@ pub enum NameScope {
 }
 
 /// A read-only resource served by the generic functions of this module.
-pub trait LookupResource: Resource<Item = Record> {
+pub trait LookupResource: Resource<Item = Record> + ChunkResource {
     /// List path, e.g. `/v2/projects`.
     const PATH: &'static str;
     /// Path of one item, before its ID, e.g. `/v2/projects` (`/v2/evaluator-versions`).
@@ -216,6 +218,16 @@ pub fn list_pages<R: LookupResource>(
             cursor: p.cursor,
         })
     })
+}
+
+/// Every `R` from `p.cursor` on as Arrow data: the pages are scanned straight into the
+/// listing's chunks (what the package's `list_all` returns); the bodies are kept for the
+/// items.
+pub async fn list_listing<R: LookupResource>(c: &Client, p: ListParams) -> Result<Listing<R>> {
+    let query = list_query::<R>(c, &p).await?;
+    let limit = p.limit.unwrap_or(MAX_LIMIT);
+    let walk = chunks::<R>(c.clone(), R::PATH.to_owned(), query, limit, p.cursor);
+    Listing::collect_chunks(walk).await
 }
 
 /// A checked listing, ready to walk.
@@ -433,6 +445,21 @@ pub fn list_versions_pages(
             cursor: None,
         })
     })
+}
+
+/// Every version of an evaluator as Arrow data, scanned straight into the listing's chunks.
+pub async fn list_versions_listing(
+    c: &Client,
+    evaluator: String,
+    space: Option<String>,
+    limit: Option<u32>,
+) -> Result<Listing<EvaluatorVersions>> {
+    let limit = limit.unwrap_or(MAX_LIMIT);
+    check_limit(limit)?;
+    let id = evaluator_id(c, &evaluator, space.as_deref()).await?;
+    let path = format!("{}/versions", path(&["v2", "evaluators", &id]));
+    let walk = chunks::<EvaluatorVersions>(c.clone(), path, Vec::new(), limit, None);
+    Listing::collect_chunks(walk).await
 }
 
 async fn evaluator_id(c: &Client, evaluator: &str, space: Option<&str>) -> Result<String> {

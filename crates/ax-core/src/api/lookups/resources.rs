@@ -9,9 +9,11 @@ use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
 use super::{Filter, LookupResource, NameScope, Record};
-use crate::paginate::{Pagination, Resource};
+use crate::paginate::{ChunkResource, Pagination, Resource};
 use crate::resolve;
-use crate::table::declared::{declared_schema, decode_declared_page, Column, ColumnKind};
+use crate::table::declared::{
+    self, declared_schema, decode_declared_page, Column, ColumnKind, DeclaredColumns,
+};
 
 use ColumnKind::{Bool, Json, Timestamp, Utf8, Utf8List};
 
@@ -40,6 +42,23 @@ macro_rules! lookup_resource {
             }
             fn decode_page(body: &[u8]) -> Result<(RecordBatch, Pagination), String> {
                 decode_declared_page(body, $collection, Self::COLUMNS, Self::schema())
+            }
+        }
+
+        impl ChunkResource for $name {
+            type Columns = DeclaredColumns;
+            const ROW_BYTES: usize = declared::ROW_BYTES;
+            fn columns(rows: usize) -> DeclaredColumns {
+                DeclaredColumns::with_capacity(Self::COLUMNS, Self::schema(), rows)
+            }
+            fn rows(c: &DeclaredColumns) -> usize {
+                c.rows()
+            }
+            fn scan_into(body: &[u8], c: &mut DeclaredColumns) -> Option<Pagination> {
+                c.scan_into(body, $collection)
+            }
+            fn finish_rows(c: DeclaredColumns, rows: usize) -> Result<RecordBatch, String> {
+                c.finish_rows(rows)
             }
         }
 
