@@ -48,14 +48,23 @@ MINIMAL: dict[str, tuple[int, str]] = {
     "space-by-name": (1, "GET /v2/spaces?name= returns whole spaces: one page of matches"),
     "task-by-name": (
         1,
-        "GET /v2/tasks?space_name=&name= and GET /v2/spaces?name= (the exact space) at once",
+        "GET /v2/spaces?name= and GET /v2/tasks?space_name=&name= at once: when the space "
+        "filter matches one space only, every task listed is in it (tasks carry no space_id)",
     ),
     "create-eval-from-names": (
-        3,
-        "the space by name; then its project and evaluator at once; then the create",
+        2,
+        "the space, the project and the evaluator at once (projects and evaluators listed by "
+        "space_name carry their space_id); then the create",
     ),
-    "trigger-wait-1": (2, "the trigger; after the run ends, one GET that sees it (+ run time)"),
-    "trigger-wait-50": (2, "50 triggers at once; after they end, 50 GETs at once (+ run time)"),
+    "trigger-wait-1": (
+        2,
+        "the trigger (its body does not strictly need the task's type); after the run ends, "
+        "one GET that sees it (+ run time)",
+    ),
+    "trigger-wait-50": (
+        2,
+        "50 triggers at once; after they end, one list of the task's runs (+ run time)",
+    ),
     "list-spaces": (-1, "one request per page of 100, each needing the previous cursor"),
     "list-tasks": (-1, "one request per page of 100, each needing the previous cursor"),
     "cli tasks list --space NAME": (
