@@ -84,6 +84,23 @@ CASES = {
 }
 
 
+def create_spaces(emu: Emulator, org: str, n: int) -> str:
+    """Creates spaces net-space-00000.. over one keep-alive connection; returns the last ID."""
+    conn = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=30)
+    headers = {"authorization": f"Bearer {emu.key}", "content-type": "application/json"}
+    last = ""
+    for i in range(n):
+        body = json.dumps({"name": f"net-space-{i:05d}", "organization_id": org})
+        conn.request("POST", "/v2/spaces", body=body, headers=headers)
+        r = conn.getresponse()
+        raw = r.read()
+        if r.status != 201:
+            raise RuntimeError(f"create space: HTTP {r.status} {raw[:300]!r}")
+        last = json.loads(raw)["id"]
+    conn.close()
+    return last
+
+
 class Network:
     def __init__(self, tmp: Path, reps: int) -> None:
         self.reps = reps
@@ -102,7 +119,7 @@ class Network:
         t0 = time.perf_counter()
         self.n_spaces = len(seed["spaces"]) + N_SPACES
         # The last new space holds the 20,000 tasks and nothing else.
-        self.tasks_space = self._create_spaces(org, N_SPACES)
+        self.tasks_space = create_spaces(self.emu, org, N_SPACES)
         self.emu.control("POST", "/bulk-tasks", {"space_id": self.tasks_space, "tasks": N_TASKS})
         self.emu.control(
             "PUT",
@@ -127,22 +144,6 @@ class Network:
         self.ours_home = tmp / "net-ours-home"
         self.ours_home.mkdir()
         self.serial = 0
-
-    def _create_spaces(self, org: str, n: int) -> str:
-        """Creates n spaces over one keep-alive connection; returns the last one's ID."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.emu.port, timeout=30)
-        headers = {"authorization": f"Bearer {self.emu.key}", "content-type": "application/json"}
-        last = ""
-        for i in range(n):
-            body = json.dumps({"name": f"net-space-{i:05d}", "organization_id": org})
-            conn.request("POST", "/v2/spaces", body=body, headers=headers)
-            r = conn.getresponse()
-            raw = r.read()
-            if r.status != 201:
-                raise RuntimeError(f"create space: HTTP {r.status} {raw[:300]!r}")
-            last = json.loads(raw)["id"]
-        conn.close()
-        return last
 
     def env(self) -> dict[str, str]:
         return clean_env(HOME=str(self.ours_home), **self.emu.sdk_env())

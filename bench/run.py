@@ -28,6 +28,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+import first_call
 import network
 from harness import (
     CORE,
@@ -456,6 +457,10 @@ class Bench:
     def s7(self) -> None:
         network.scenario7(self)
 
+    # ---- 8. the first call in a process (bench/first_call.py)
+    def s8(self) -> None:
+        first_call.scenario8(self)
+
     # ---- 6. emulator throughput
     def s6(self) -> None:
         self.seed()
@@ -508,7 +513,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7", help="comma-separated subset of 1..7")
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8", help="comma-separated subset of 1..8")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     ap.add_argument(
         "--reps", type=int, default=0, help="repetitions per side (overrides the defaults)"
