@@ -147,7 +147,9 @@ def scenario8(bench: Any) -> None:
     try:
         seed = emu.control("GET", "/seed")
         org = seed["spaces"][0]["organization_id"]
-        space_id = create_spaces(emu, org, N_SPACES)
+        create_spaces(emu, org, N_SPACES)
+        # Tasks and runs go to a demo space (bulk tasks need its project).
+        space_id = next(s["id"] for s in seed["spaces"] if s["name"] == "playground")
         emu.control("POST", "/bulk-tasks", {"space_id": space_id, "tasks": N_TASKS})
         task_id = emu.control(
             "POST", "/bulk-tasks", {"space_id": space_id, "tasks": 1, "runs_per_task": N_RUNS}

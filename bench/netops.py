@@ -148,12 +148,15 @@ def peer(op: str, a: dict[str, Any]) -> Callable[[], Any]:
 
     if op == "create-eval-from-names":
         # The SDK takes evaluator IDs only: the natural code looks the evaluator up first.
+        from arize._generated.api_client.models.span_evaluator_input import SpanEvaluatorInput
+        from arize.tasks.types import TaskEvaluatorInput
+
         def create() -> str:
             ev = client.evaluators.get(evaluator=a["evaluator"], space=a["space"])
             return client.tasks.create_evaluation_task(
                 name=a["name"],
                 task_type="TEMPLATE_EVALUATION",
-                evaluators=[{"evaluator_id": ev.id}],
+                evaluators=[TaskEvaluatorInput(SpanEvaluatorInput(evaluator_id=ev.id))],
                 project=a["project"],
                 space=a["space"],
             ).name

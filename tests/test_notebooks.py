@@ -154,7 +154,9 @@ def run_cell(kc: BlockingKernelClient, code: str) -> dict[str, Any]:
 def interrupt_during(km: KernelManager, kc: BlockingKernelClient, code: str) -> float:
     """Runs ``code`` (which prints "started" before blocking), interrupts the kernel once
     it has started and returns how long the cell took to end after the interrupt."""
-    msg_id = kc.execute(f'print("started", flush=True)\n{code}')
+    # stop_on_error=False: after a cell fails, ipykernel aborts every request that arrives
+    # within a short window; on a busy machine the next cell could land in it.
+    msg_id = kc.execute(f'print("started", flush=True)\n{code}', stop_on_error=False)
     deadline = time.monotonic() + 60
     while True:
         msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
