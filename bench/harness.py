@@ -333,10 +333,21 @@ def format_table(rows: list[dict[str, Any]]) -> str:
                 f"emulator {fmt_mb(r['emulator_peak_rss_kb'])} | {r['target']} | {met} |"
             )
             continue
+        p = p or {}
         if r["scenario"] == 3:
             ratio = f"ours = {r['ours_over_raw']:.2f}x raw"
+        elif r.get("ratio") is None:
+            ratio = "-"
         else:
             ratio = f"{r['ratio']:.1f}x"
+        if r["scenario"] == 7:
+            q = r["requests"]
+            ratio += (
+                f"; ours = {r['ours_over_ideal']:.2f}x ideal ({fmt_s(r['ideal_s'])}); "
+                f"requests {q['ours']} / {q['peer']}, fewest sequential {q['minimal']}"
+            )
+        if r["scenario"] == 8:
+            ratio += f"; first / warm {r['first_over_warm']:.2f}"
         rss = f"{fmt_mb(o.get('peak_rss_kb'))} / {fmt_mb(p.get('peak_rss_kb'))}"
         if o.get("rss_delta_kb") and p.get("rss_delta_kb"):
             rss += f" (growth {fmt_mb(o['rss_delta_kb'])} / {fmt_mb(p['rss_delta_kb'])})"
