@@ -76,15 +76,7 @@ def peer(what: str, a: dict[str, Any]) -> Callable[[], int]:
     logging.disable(logging.WARNING)
     client = ArizeClient()
 
-    def pages(fetch: Callable[[str | None], Any], key: str) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
-        cursor = None
-        while True:
-            page = fetch(cursor)
-            rows.extend(item.model_dump() for item in getattr(page, key))
-            if not page.pagination.has_more or not page.pagination.next_cursor:
-                return rows
-            cursor = page.pagination.next_cursor
+    from netops import _pages as pages  # the SDK's cursor loop, shared with scenario 7
 
     if what == "spaces":
         client.spaces.list(limit=1)
