@@ -54,8 +54,26 @@ def test_task_by_name_needs_no_get(
     fresh = Client(api_key=emu.api_key, base_url=emu.url)
     emu.clear_requests()
     got = fresh.tasks.get(task=eval_task.name, space=kit.name)
-    assert kinds(emu) == ["GET /v2/spaces", "GET /v2/tasks"]
+    # The space and the task (filtered by space_name) at once: one round trip. The space
+    # filter matched that space alone, so the task listed is in it.
+    assert sorted(kinds(emu)) == ["GET /v2/spaces", "GET /v2/tasks"]
     assert got == client.tasks.get(task=eval_task.id)
+
+
+def test_task_by_name_when_the_space_filter_matches_more_spaces(
+    client: Client, emu: EmulatorServer, kit: SpaceKit, org_id: str, eval_task: Task
+) -> None:
+    # Another space whose name contains this one's: a task listed by space_name could be
+    # in either, so the one found is not taken on trust.
+    client.spaces.create(name=f"{kit.name}-copy", organization_id=org_id)
+    fresh = Client(api_key=emu.api_key, base_url=emu.url)
+    emu.clear_requests()
+    got = fresh.tasks.get(task=eval_task.name, space=kit.name)
+    assert got.id == eval_task.id
+    assert sorted(kinds(emu)) == ["GET /v2/spaces", "GET /v2/tasks", "GET /v2/tasks"]
+    # The task is looked up again by the exact space's ID.
+    last = emu.requests()[-1]
+    assert last["path"] == "/v2/tasks" and "space_id=" in last["query"]
 
 
 def test_create_from_names_resolves_once_each(

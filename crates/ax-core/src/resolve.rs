@@ -207,11 +207,17 @@ pub struct Found {
     /// objects a get returns), so that a get by name needs no second request. `None` when
     /// an ID was given or the ID came from the cache.
     pub item: Option<serde_json::Value>,
+    /// How many items the lookup listed in all (exact matches or not); 0 without a lookup.
+    pub listed: usize,
 }
 
 impl Found {
     fn id(id: String) -> Found {
-        Found { id, item: None }
+        Found {
+            id,
+            item: None,
+            listed: 0,
+        }
     }
 
     /// The found item decoded as `T`; `None` when there is no item (fetch it by ID).
@@ -288,6 +294,7 @@ pub async fn find(
 
     let mut matches: Vec<String> = Vec::new();
     let mut first_item: Option<serde_json::Value> = None;
+    let mut listed = 0usize;
     let mut candidates: Vec<String> = Vec::new();
     let mut seen_cursors: HashSet<String> = HashSet::new();
     let mut cursor: Option<String> = None;
@@ -298,6 +305,7 @@ pub async fn find(
         }
         let page =
             fetch_items::<serde_json::Value>(client, lookup.path, lookup.collection, q).await?;
+        listed += page.items.len();
         for value in page.items {
             let item = Named::deserialize(&value).map_err(|e| Error::Decode {
                 method: "GET".into(),
@@ -350,6 +358,7 @@ pub async fn find(
             Ok(Found {
                 id,
                 item: first_item,
+                listed,
             })
         }
         _ => Err(Error::AmbiguousName {
@@ -380,6 +389,75 @@ pub async fn resolve_in_space(
     name_or_id: &str,
 ) -> Result<String> {
     Ok(find_in_space(client, lookup, space, name_or_id).await?.id)
+}
+
+/// [`find_in_space`] for a space given by name, in one round trip instead of two when the
+/// space's ID is not remembered: the space lookup and the item lookup filtered by
+/// `space_name` (the same substring filter) go out together. The item found is used only
+/// when it is certainly in the space: it carries that `space_id`, or (items without one,
+/// such as tasks) the space filter matched that one space alone, so every item the
+/// `space_name` filter listed is in it. It is the first exact match in the server's order,
+/// as the lookup by `space_id` would give. Otherwise (or if the filtered lookup failed) the
+/// name is looked up by `space_id` as usual, so results and errors are that lookup's.
+pub async fn find_in_named_space(
+    client: &Client,
+    lookup: &Lookup,
+    space: Option<&str>,
+    name_or_id: &str,
+) -> Result<Found> {
+    let name = name_or_id.trim();
+    let space = space.map(str::trim).filter(|s| !s.is_empty());
+    let fast = match (space, lookup.scope) {
+        (Some(s), Some(scope)) if scope == SPACE_SCOPE => {
+            !name.is_empty()
+                && !is_resource_id(name)
+                && !is_resource_id(s)
+                && client
+                    .cache()
+                    .get(&(SPACE.resource_type, String::new(), s.to_owned()))
+                    .is_none()
+        }
+        _ => false,
+    };
+    let Some(space) = space.filter(|_| fast) else {
+        return find_in_space(client, lookup, space, name_or_id).await;
+    };
+    let query = vec![
+        ("space_name".to_owned(), space.to_owned()),
+        ("name".to_owned(), name.to_owned()),
+        ("limit".to_owned(), MAX_LIMIT.to_string()),
+    ];
+    let (space_found, page) = futures::join!(
+        find(client, &SPACE, None, space),
+        fetch_items::<serde_json::Value>(client, lookup.path, lookup.collection, query),
+    );
+    let space_found = space_found?;
+    let space_id = space_found.id;
+    if let Ok(page) = page {
+        for value in page.items {
+            let Ok(item) = Named::deserialize(&value) else {
+                break;
+            };
+            if item.name != name {
+                continue;
+            }
+            let in_space = match value.get("space_id") {
+                Some(serde_json::Value::String(sid)) => *sid == space_id,
+                Some(_) => false,
+                None => space_found.listed == 1,
+            };
+            if in_space {
+                let key = (lookup.resource_type, space_id, name.to_owned());
+                client.cache().put(key, item.id.clone());
+                return Ok(Found {
+                    id: item.id,
+                    item: Some(value),
+                    listed: 0,
+                });
+            }
+        }
+    }
+    find(client, lookup, Some(&space_id), name).await
 }
 
 /// [`resolve_in_space`], also returning the matching list item when a name was looked up.

@@ -168,7 +168,7 @@ async fn find_task(c: &Client, task: &str, space: Option<&str>) -> Result<resolv
         Some(s) => Some(required("space", s, MAX_NAME)?),
         None => None,
     };
-    resolve::find_in_space(c, &TASK, space, task).await
+    resolve::find_in_named_space(c, &TASK, space, task).await
 }
 
 /// Arguments of [`create_evaluation_task`] (API.md §4.8, evaluation variants).
