@@ -49,6 +49,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     #[cfg(feature = "emulator")]
     m.add_class::<emulator::Emulator>()?;
     lookups::register(m)?;
+    m.add_function(wrap_pyfunction!(runtime::_drain_async, m)?)?;
+    // Before the interpreter finalizes, the asyncio bridge's last tasks get to finish.
+    m.py()
+        .import("atexit")?
+        .call_method1("register", (m.getattr("_drain_async")?,))?;
     #[cfg(feature = "cli")]
     m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
     Ok(())

@@ -74,6 +74,65 @@ pub fn runtime() -> &'static Runtime {
     }
 }
 
+/// The tasks of the asyncio bridge still running in this process: (pid, count). A task
+/// sets its awaitable's result with the GIL and then lets go of its Python objects, so it
+/// may still attach to the interpreter a moment after the awaitable is done.
+static IN_FLIGHT: std::sync::Mutex<(u32, usize)> = std::sync::Mutex::new((0, 0));
+
+/// Counts one bridge task for as long as it lives.
+struct InFlight;
+
+impl InFlight {
+    fn new() -> InFlight {
+        let pid = std::process::id();
+        let mut n = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
+        if n.0 != pid {
+            // A forked child: the parent's tasks are not running here.
+            *n = (pid, 0);
+        }
+        n.1 += 1;
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut n = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
+        if n.0 == std::process::id() {
+            n.1 = n.1.saturating_sub(1);
+        }
+    }
+}
+
+fn bridge_tasks() -> usize {
+    let n = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
+    if n.0 == std::process::id() {
+        n.1
+    } else {
+        0
+    }
+}
+
+/// Registered with `atexit` by `arize_ax`: waits, with the GIL released, at most `timeout`
+/// seconds for the asyncio bridge's tasks to end. A task that attached to the interpreter
+/// once it had begun to finalize would crash the process on its way out (after an
+/// `asyncio.run` whose last awaitable had just completed, for example).
+#[pyfunction]
+#[pyo3(signature = (timeout=2.0))]
+pub fn _drain_async(py: Python<'_>, timeout: f64) {
+    let limit = Duration::from_secs_f64(if timeout.is_finite() {
+        timeout.clamp(0.0, 10.0)
+    } else {
+        0.0
+    });
+    let deadline = std::time::Instant::now() + limit;
+    py.detach(|| {
+        while bridge_tasks() > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
 /// pyo3-async-runtimes' generic layer, spawning on [`runtime`].
 struct AxRuntime;
 
@@ -100,7 +159,11 @@ impl GenericRuntime for AxRuntime {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        let handle = runtime().spawn(fut);
+        let guard = InFlight::new();
+        let handle = runtime().spawn(async move {
+            let _guard = guard;
+            fut.await
+        });
         Box::pin(async move { handle.await.map_err(AxJoinError) })
     }
 
@@ -108,7 +171,13 @@ impl GenericRuntime for AxRuntime {
     where
         F: FnOnce() + Send + 'static,
     {
-        let handle = runtime().spawn_blocking(f);
+        let handle = runtime().spawn_blocking({
+            let guard = InFlight::new();
+            move || {
+                let _guard = guard;
+                f()
+            }
+        });
         Box::pin(async move { handle.await.map_err(AxJoinError) })
     }
 }

@@ -423,3 +423,7 @@ class Emulator:
 
 def run_cli(argv: list[str]) -> int:
     """Runs the ``ax`` command line with ``argv`` (program name first); returns the exit code."""
+
+def _drain_async(timeout: float = 2.0) -> None:
+    """Registered with ``atexit``: waits at most ``timeout`` seconds for the asyncio
+    bridge's tasks to end before the interpreter finalizes."""
