@@ -21,7 +21,6 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use crate::api::required;
@@ -86,16 +85,23 @@ fn is_transient(e: &Error) -> bool {
     }
 }
 
-/// Polls one run until it is terminal or `deadline` passes. When `gate` is given, a permit
-/// is held only for the duration of each GET. `seen` is a state of the run just received
-/// (from its trigger): it counts as the first poll.
+/// When the next poll (or round of polls) is due: one interval after the start of the last
+/// one, at least half an interval after its answer (a slow server is not polled back to
+/// back), and never past the deadline.
+fn next_poll(started: Instant, opts: &WaitOptions, deadline: Instant) -> Instant {
+    (started + opts.poll_interval)
+        .max(Instant::now() + opts.poll_interval / 2)
+        .min(deadline)
+}
+
+/// Polls one run until it is terminal or `deadline` passes. `seen` is a state of the run
+/// just received (from its trigger): it counts as the first poll.
 async fn poll_until_terminal(
     c: &Client,
     run_id: &str,
     opts: &WaitOptions,
     deadline: Instant,
     progress: Option<&Progress>,
-    gate: Option<&Semaphore>,
     seen: Option<TaskRun>,
 ) -> Result<TaskRun> {
     let mut last: Option<TaskRun> = None;
@@ -116,8 +122,7 @@ async fn poll_until_terminal(
             skip_poll = false;
         } else {
             poll_started = Instant::now();
-            if let Some(run) = poll_once(c, run_id, deadline, progress, gate, &mut last_err).await?
-            {
+            if let Some(run) = poll_once(c, run_id, deadline, progress, &mut last_err).await? {
                 if run.status.is_terminal() {
                     return Ok(run);
                 }
@@ -136,39 +141,23 @@ async fn poll_until_terminal(
                 last_run: last.map(Box::new),
             });
         }
-        // The next poll is due one interval after the start of the last one, and at least
-        // half an interval after its answer (a slow server is not polled back to back).
-        let due = (poll_started + opts.poll_interval)
-            .max(Instant::now() + opts.poll_interval / 2)
-            .min(deadline);
-        tokio::time::sleep_until(due).await;
+        tokio::time::sleep_until(next_poll(poll_started, opts, deadline)).await;
     }
 }
 
-/// One GET of a run (under `gate`), reported to `progress`. `Ok(None)` when it failed
+/// One GET of a run, reported to `progress`. `Ok(None)` when it failed
 /// transiently (kept in `last_err`) or took past the deadline; other errors end the wait.
 async fn poll_once(
     c: &Client,
     run_id: &str,
     deadline: Instant,
     progress: Option<&Progress>,
-    gate: Option<&Semaphore>,
     last_err: &mut Option<Error>,
 ) -> Result<Option<TaskRun>> {
     let budget = deadline
         .saturating_duration_since(Instant::now())
         .max(c.config().timeout);
-    let outcome = {
-        let _permit =
-            match gate {
-                Some(g) => Some(g.acquire().await.map_err(|_| {
-                    Error::validation("max_in_flight", "the request gate was closed")
-                })?),
-                None => None,
-            };
-        tokio::time::timeout(budget, get_run(c, run_id)).await
-    };
-    match outcome {
+    match tokio::time::timeout(budget, get_run(c, run_id)).await {
         Ok(Ok(run)) => {
             if let Some(p) = progress {
                 p(&run);
@@ -196,7 +185,7 @@ pub async fn wait_for_run(
     opts.validate()?;
     let run_id = required("run_id", run_id, 1024)?;
     let deadline = Instant::now() + opts.timeout;
-    poll_until_terminal(c, run_id, opts, deadline, progress.as_ref(), None, None).await
+    poll_until_terminal(c, run_id, opts, deadline, progress.as_ref(), None).await
 }
 
 /// [`wait_for_run`] for a run just triggered: `run` (the trigger's answer) is the first
@@ -210,7 +199,7 @@ pub async fn wait_for_triggered(
     opts.validate()?;
     let deadline = Instant::now() + opts.timeout;
     let id = run.id.clone();
-    poll_until_terminal(c, &id, opts, deadline, progress.as_ref(), None, Some(run)).await
+    poll_until_terminal(c, &id, opts, deadline, progress.as_ref(), Some(run)).await
 }
 
 /// Waits for several runs at once under one overall timeout, in rounds: every

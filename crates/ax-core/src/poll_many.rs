@@ -22,7 +22,7 @@ use futures::future::join_all;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-use super::{is_transient, Progress, WaitOptions};
+use super::{is_transient, next_poll, Progress, WaitOptions};
 use crate::api::runs::{get_run, list_runs, ListRunsParams};
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -201,9 +201,6 @@ pub(super) async fn wait(
                 last_run: state.last.map(Box::new),
             });
         }
-        let due = (started + opts.poll_interval)
-            .max(Instant::now() + opts.poll_interval / 2)
-            .min(deadline);
-        tokio::time::sleep_until(due).await;
+        tokio::time::sleep_until(next_poll(started, opts, deadline)).await;
     }
 }

@@ -281,11 +281,7 @@ const RUN_ORDER: [(&[u8], usize); 14] = [
 
 /// One run object on the direct path; same columns as [`RunRowVisitor`].
 fn scan_run(s: &mut Scanner<'_>, c: &mut TaskRunColumns) -> Scan<()> {
-    let mut seen = Seen::default();
-    s.fields(&RUN_ORDER, run_field, |s, field| {
-        if !seen.set(field) {
-            return Err(Bail);
-        }
+    let seen = s.row(&RUN_ORDER, run_field, &REQUIRED, |s, field| {
         match field {
             ID => c.id.append_value(s.string()?),
             TASK_ID => c.task_id.append_value(s.string()?),
@@ -311,9 +307,6 @@ fn scan_run(s: &mut Scanner<'_>, c: &mut TaskRunColumns) -> Scan<()> {
         }
         Ok(())
     })?;
-    if seen.first_missing(&REQUIRED).is_some() {
-        return Err(Bail);
-    }
     c.complete_row(&seen);
     Ok(())
 }

@@ -14,7 +14,7 @@
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
-use super::{pagination_of, WirePagination};
+use super::{pagination_of, Seen, WirePagination};
 use crate::paginate::Pagination;
 
 /// Gives up on the page.
@@ -268,6 +268,28 @@ impl<'a> Scanner<'a> {
     /// recognised by one comparison, without scanning the key as a string. Any other key
     /// (another order, a camelCase alias, whitespace before the `:`) is read as a string and
     /// looked up with `field`.
+    /// One row object through [`Scanner::fields`] with the checks every row needs: a key seen
+    /// twice, or a `required` field missing, gives up on the page. Returns the fields set.
+    pub(crate) fn row(
+        &mut self,
+        order: &[(&[u8], usize)],
+        field: impl Fn(&[u8]) -> Option<usize>,
+        required: &[(usize, &'static str)],
+        mut each: impl FnMut(&mut Self, usize) -> Scan<()>,
+    ) -> Scan<Seen> {
+        let mut seen = Seen::default();
+        self.fields(order, field, |s, f| {
+            if !seen.set(f) {
+                return Err(Bail);
+            }
+            each(s, f)
+        })?;
+        if seen.first_missing(required).is_some() {
+            return Err(Bail);
+        }
+        Ok(seen)
+    }
+
     pub(crate) fn fields(
         &mut self,
         order: &[(&[u8], usize)],

@@ -214,11 +214,7 @@ const SPACE_ORDER: [(&[u8], usize); 6] = [
 
 /// One space object on the direct path; same columns as [`SpaceRowVisitor`].
 fn scan_space(s: &mut Scanner<'_>, c: &mut SpaceColumns) -> Scan<()> {
-    let mut seen = Seen::default();
-    s.fields(&SPACE_ORDER, space_field, |s, field| {
-        if !seen.set(field) {
-            return Err(Bail);
-        }
+    let seen = s.row(&SPACE_ORDER, space_field, &REQUIRED, |s, field| {
         match field {
             ID => c.id.append_value(s.string()?),
             NAME => c.name.append_value(s.string()?),
@@ -231,9 +227,6 @@ fn scan_space(s: &mut Scanner<'_>, c: &mut SpaceColumns) -> Scan<()> {
         }
         Ok(())
     })?;
-    if seen.first_missing(&REQUIRED).is_some() {
-        return Err(Bail);
-    }
     c.complete_row(&seen);
     Ok(())
 }

@@ -719,11 +719,7 @@ const TASK_ORDER: [(&[u8], usize); 16] = [
 
 /// One task object on the direct path ([`scan`]); same columns as [`TaskRowVisitor`].
 fn scan_task(s: &mut Scanner<'_>, c: &mut TaskColumns) -> Scan<()> {
-    let mut seen = Seen::default();
-    s.fields(&TASK_ORDER, task_field, |s, field| {
-        if !seen.set(field) {
-            return Err(Bail);
-        }
+    let seen = s.row(&TASK_ORDER, task_field, &REQUIRED, |s, field| {
         match field {
             ID => c.id.append_value(s.string()?),
             NAME => c.name.append_value(s.string()?),
@@ -782,9 +778,6 @@ fn scan_task(s: &mut Scanner<'_>, c: &mut TaskColumns) -> Scan<()> {
         }
         Ok(())
     })?;
-    if seen.first_missing(&REQUIRED).is_some() {
-        return Err(Bail);
-    }
     c.complete_row(&seen).map_err(|_| Bail)
 }
 
