@@ -7,7 +7,9 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from arize_ax import AsyncClient, Client, Task
+from arize_ax.errors import NameNotFoundError, ValidationError
 from arize_ax.testing import EmulatorServer
 from conftest import SpaceKit
 
@@ -76,11 +78,10 @@ def test_task_by_name_when_the_space_filter_matches_more_spaces(
     assert last["path"] == "/v2/tasks" and "space_id=" in last["query"]
 
 
-def test_create_from_names_resolves_once_each(
-    client: Client, emu: EmulatorServer, kit: SpaceKit
-) -> None:
+def test_create_from_names_resolves_once_each(emu: EmulatorServer, kit: SpaceKit) -> None:
+    fresh = Client(api_key=emu.api_key, base_url=emu.url)
     emu.clear_requests()
-    task = client.tasks.create_evaluation_task(
+    task = fresh.tasks.create_evaluation_task(
         name="from-names",
         task_type="TEMPLATE_EVALUATION",
         evaluators=[{"evaluator_id": kit.template_evaluator["name"]}],
@@ -88,30 +89,78 @@ def test_create_from_names_resolves_once_each(
         space=kit.name,
     )
     seen = kinds(emu)
-    # The space first, then the project and the evaluator (at once), then the create.
-    assert seen[0] == "GET /v2/spaces" and seen[-1] == "POST /v2/tasks"
-    assert sorted(seen[1:3]) == ["GET /v2/evaluators", "GET /v2/projects"]
-    assert len(seen) == 4
+    # The space, the project and the evaluator (filtered by space_name) at once, then the
+    # create: two round trips.
+    assert sorted(seen[:3]) == ["GET /v2/evaluators", "GET /v2/projects", "GET /v2/spaces"]
+    assert seen[3:] == ["POST /v2/tasks"]
     assert task.project_id == kit.project["id"]
     assert task.evaluators[0].evaluator_id == kit.template_evaluator["id"]
 
 
-def test_a_task_type_is_read_once_per_client(
+def test_a_name_listed_in_another_space_is_not_taken(
+    client: Client, emu: EmulatorServer, kit: SpaceKit
+) -> None:
+    # A new, empty space whose name is part of the kit's: the lookups filtered by its
+    # space_name list the kit's project and evaluator, which are not in it.
+    inner = kit.name[: len(kit.name) // 2]
+    client.spaces.create(name=inner, organization_id=kit.space["organization_id"])
+    fresh = Client(api_key=emu.api_key, base_url=emu.url)
+    emu.clear_requests()
+    with pytest.raises(NameNotFoundError, match="project"):
+        fresh.tasks.create_evaluation_task(
+            name="wrong-space",
+            task_type="TEMPLATE_EVALUATION",
+            evaluators=[{"evaluator_id": kit.template_evaluator["name"]}],
+            project=kit.project["name"],
+            space=inner,
+        )
+    seen = kinds(emu)
+    assert "POST /v2/tasks" not in seen
+    # The filtered lookups, then the project and the evaluator again by the space's ID.
+    again = [r for r in emu.requests() if "space_id=" in r["query"]]
+    assert sorted(r["path"] for r in again) == ["/v2/evaluators", "/v2/projects"]
+    with pytest.raises(NameNotFoundError, match="evaluator"):
+        fresh.evaluators.get(evaluator=kit.template_evaluator["name"], space=inner)
+    # In the kit's own space the same names resolve at once.
+    got = fresh.evaluators.get(evaluator=kit.template_evaluator["name"], space=kit.name)
+    assert got.id == kit.template_evaluator["id"]
+
+
+def test_a_trigger_by_id_needs_no_get(
     emu: EmulatorServer, kit: SpaceKit, eval_task: Task, fast_runs: None
 ) -> None:
-    async def go() -> list[Any]:
+    async def go(n: int, **fields: Any) -> list[Any]:
         aclient = AsyncClient(api_key=emu.api_key, base_url=emu.url)
-        return await asyncio.gather(
-            *(aclient.tasks.trigger_run(task=eval_task.id, **window()) for _ in range(20))
-        )
+        calls = (aclient.tasks.trigger_run(task=eval_task.id, **fields) for _ in range(n))
+        return await asyncio.gather(*calls, return_exceptions=True)
 
     emu.clear_requests()
-    runs = asyncio.run(go())
+    runs = asyncio.run(go(20, **window()))
     assert len({r.id for r in runs}) == 20
+    # The fields choose the body: the client that never saw the task sends it at once.
+    assert kinds(emu) == ["POST /v2/tasks/{id}/trigger"] * 20
+
+    # Fields foreign to the task's type: the server refuses them (nothing starts), and the
+    # type, read once for the twenty, names them.
+    def run_count() -> int:
+        return len(emu.client().tasks.list_runs(task=eval_task.id, limit=100))
+
+    before = run_count()
+    emu.clear_requests()
+    errors = asyncio.run(go(20, experiment_name="not-an-eval-field"))
+    assert all(isinstance(e, ValidationError) for e in errors), errors
+    assert all("experiment_name" in str(e) and "TEMPLATE_EVALUATION" in str(e) for e in errors)
     seen = kinds(emu)
-    # Twenty triggers sent together share one GET of the task.
-    assert seen.count("GET /v2/tasks/{id}") == 1
     assert seen.count("POST /v2/tasks/{id}/trigger") == 20
+    assert seen.count("GET /v2/tasks/{id}") == 1 and len(seen) == 21
+    assert run_count() == before
+    # Fields of both kinds: only the type can tell which are foreign, so it is read first and
+    # nothing is sent.
+    emu.clear_requests()
+    both = dict(window(), experiment_name="mixed")
+    errors = asyncio.run(go(1, **both))
+    assert isinstance(errors[0], ValidationError) and "experiment_name" in str(errors[0])
+    assert kinds(emu) == ["GET /v2/tasks/{id}"]
     # By name: the lookup's list item gives the type.
     fresh = Client(api_key=emu.api_key, base_url=emu.url)
     emu.clear_requests()

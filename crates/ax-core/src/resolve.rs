@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use futures::future::join_all;
 use serde::Deserialize;
 
 use crate::client::Client;
@@ -391,75 +392,6 @@ pub async fn resolve_in_space(
     Ok(find_in_space(client, lookup, space, name_or_id).await?.id)
 }
 
-/// [`find_in_space`] for a space given by name, in one round trip instead of two when the
-/// space's ID is not remembered: the space lookup and the item lookup filtered by
-/// `space_name` (the same substring filter) go out together. The item found is used only
-/// when it is certainly in the space: it carries that `space_id`, or (items without one,
-/// such as tasks) the space filter matched that one space alone, so every item the
-/// `space_name` filter listed is in it. It is the first exact match in the server's order,
-/// as the lookup by `space_id` would give. Otherwise (or if the filtered lookup failed) the
-/// name is looked up by `space_id` as usual, so results and errors are that lookup's.
-pub async fn find_in_named_space(
-    client: &Client,
-    lookup: &Lookup,
-    space: Option<&str>,
-    name_or_id: &str,
-) -> Result<Found> {
-    let name = name_or_id.trim();
-    let space = space.map(str::trim).filter(|s| !s.is_empty());
-    let fast = match (space, lookup.scope) {
-        (Some(s), Some(scope)) if scope == SPACE_SCOPE => {
-            !name.is_empty()
-                && !is_resource_id(name)
-                && !is_resource_id(s)
-                && client
-                    .cache()
-                    .get(&(SPACE.resource_type, String::new(), s.to_owned()))
-                    .is_none()
-        }
-        _ => false,
-    };
-    let Some(space) = space.filter(|_| fast) else {
-        return find_in_space(client, lookup, space, name_or_id).await;
-    };
-    let query = vec![
-        ("space_name".to_owned(), space.to_owned()),
-        ("name".to_owned(), name.to_owned()),
-        ("limit".to_owned(), MAX_LIMIT.to_string()),
-    ];
-    let (space_found, page) = futures::join!(
-        find(client, &SPACE, None, space),
-        fetch_items::<serde_json::Value>(client, lookup.path, lookup.collection, query),
-    );
-    let space_found = space_found?;
-    let space_id = space_found.id;
-    if let Ok(page) = page {
-        for value in page.items {
-            let Ok(item) = Named::deserialize(&value) else {
-                break;
-            };
-            if item.name != name {
-                continue;
-            }
-            let in_space = match value.get("space_id") {
-                Some(serde_json::Value::String(sid)) => *sid == space_id,
-                Some(_) => false,
-                None => space_found.listed == 1,
-            };
-            if in_space {
-                let key = (lookup.resource_type, space_id, name.to_owned());
-                client.cache().put(key, item.id.clone());
-                return Ok(Found {
-                    id: item.id,
-                    item: Some(value),
-                    listed: 0,
-                });
-            }
-        }
-    }
-    find(client, lookup, Some(&space_id), name).await
-}
-
 /// [`resolve_in_space`], also returning the matching list item when a name was looked up.
 pub async fn find_in_space(
     client: &Client,
@@ -467,14 +399,124 @@ pub async fn find_in_space(
     space: Option<&str>,
     name_or_id: &str,
 ) -> Result<Found> {
-    if is_resource_id(name_or_id.trim()) {
-        return Ok(Found::id(name_or_id.trim().to_owned()));
-    }
-    let space_id = match space.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(resolve_space(client, s).await?),
-        None => None,
+    let mut found = find_all_in_space(client, space, &[(lookup, name_or_id)]).await?;
+    found.pop().expect("one result per lookup")
+}
+
+/// Resolves several names or IDs within one space (a name or an ID) at once: the
+/// results come in the order of `wanted`, and an error of the space itself is the outer one.
+/// The space is resolved only when a name needs it.
+///
+/// A space given by name costs no round trip of its own when its ID is not remembered:
+/// the space lookup and each item lookup filtered by `space_name` (the same substring
+/// filter) go out together. An item found that way is used only when it is certainly in
+/// the space: it carries that `space_id`, or (items without one, such as tasks) the space
+/// filter matched that one space alone, so every item the `space_name` filter listed is in
+/// it. It is the first exact match in the server's order, as the lookup by `space_id`
+/// would give, so only lookups that take the first match go this way. Otherwise (or if a
+/// filtered lookup failed) the name is then looked up by `space_id` as usual, so results
+/// and errors are that lookup's.
+pub async fn find_all_in_space(
+    client: &Client,
+    space: Option<&str>,
+    wanted: &[(&Lookup, &str)],
+) -> Result<Vec<Result<Found>>> {
+    let space = space.map(str::trim).filter(|s| !s.is_empty());
+    let is_name = |name: &str| {
+        let name = name.trim();
+        !name.is_empty() && !is_resource_id(name)
     };
-    find(client, lookup, space_id.as_deref(), name_or_id).await
+    let needs_space = |lookup: &Lookup, name: &str| {
+        is_name(name) && lookup.scope.is_some_and(|scope| scope == SPACE_SCOPE)
+    };
+    let by_space_name = |lookup: &Lookup, name: &str| {
+        needs_space(lookup, name) && lookup.policy == MatchPolicy::First
+    };
+    let space = match space {
+        Some(s) if wanted.iter().any(|(l, n)| is_name(n) && l.scope.is_some()) => Some(s),
+        _ => None,
+    };
+    let fast = space.filter(|s| {
+        !is_resource_id(s)
+            && client
+                .cache()
+                .get(&(SPACE.resource_type, String::new(), (*s).to_owned()))
+                .is_none()
+            && wanted.iter().any(|(l, n)| by_space_name(l, n))
+    });
+    let Some(space_name) = fast else {
+        let space_id = match space {
+            Some(s) => Some(resolve_space(client, s).await?),
+            None => None,
+        };
+        let space_id = space_id.as_deref();
+        return Ok(join_all(wanted.iter().map(|(l, n)| find(client, l, space_id, n))).await);
+    };
+    let filtered = join_all(wanted.iter().map(|(lookup, name)| async move {
+        if !by_space_name(lookup, name) {
+            return None;
+        }
+        let query = vec![
+            ("space_name".to_owned(), space_name.to_owned()),
+            ("name".to_owned(), name.trim().to_owned()),
+            ("limit".to_owned(), MAX_LIMIT.to_string()),
+        ];
+        fetch_items::<serde_json::Value>(client, lookup.path, lookup.collection, query)
+            .await
+            .ok()
+    }));
+    let (space_found, pages) = futures::join!(find(client, &SPACE, None, space_name), filtered);
+    let space_found = space_found?;
+    let space_id = space_found.id.as_str();
+    let space_alone = space_found.listed == 1;
+    Ok(join_all(
+        wanted
+            .iter()
+            .zip(pages)
+            .map(|((lookup, name), page)| async move {
+                let name = name.trim();
+                let hit =
+                    page.and_then(|page| first_in_space(page.items, name, space_id, space_alone));
+                match hit {
+                    Some((id, item)) => {
+                        let key = (lookup.resource_type, space_id.to_owned(), name.to_owned());
+                        client.cache().put(key, id.clone());
+                        Ok(Found {
+                            id,
+                            item: Some(item),
+                            listed: 0,
+                        })
+                    }
+                    None => find(client, lookup, Some(space_id), name).await,
+                }
+            }),
+    )
+    .await)
+}
+
+/// The first item named exactly `name` that is certainly in the space `space_id` (see
+/// [`find_all_in_space`]), from a listing filtered by the space's name.
+fn first_in_space(
+    items: Vec<serde_json::Value>,
+    name: &str,
+    space_id: &str,
+    space_alone: bool,
+) -> Option<(String, serde_json::Value)> {
+    for value in items {
+        let item = Named::deserialize(&value).ok()?;
+        if item.name != name {
+            continue;
+        }
+        let in_space = match value.get("space_id") {
+            Some(serde_json::Value::String(sid)) => sid == space_id,
+            Some(_) => false,
+            None => space_alone,
+        };
+        if in_space {
+            return Some((item.id, value));
+        }
+    }
+    None
 }
 
 #[cfg(test)]

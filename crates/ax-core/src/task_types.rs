@@ -43,6 +43,12 @@ impl TaskTypes {
         let _ = self.cell(id).set(task_type);
     }
 
+    /// The type of task `id`, when this client knows it.
+    pub(crate) fn known(&self, id: &str) -> Option<TaskType> {
+        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(id).and_then(|cell| cell.get().copied())
+    }
+
     /// The type of task `id`: remembered, or from `fetch`, which runs once for concurrent
     /// callers (if it fails, the next caller tries again).
     pub(crate) async fn get_or_fetch<F, Fut>(&self, id: &str, fetch: F) -> Result<TaskType>

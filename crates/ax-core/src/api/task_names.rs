@@ -4,7 +4,7 @@
 //! experiment names of the task's dataset. A value that is an ID is sent as is.
 //!
 //! [`TaskNames::collect`] finds the names in a checked body and fails, before any request,
-//! when a name has no scope to be resolved in; [`TaskNames::lookup`] then resolves them
+//! when a name has no scope to be resolved in; the task's space and [`TaskNames::finish`] resolve them
 //! concurrently and [`TaskNames::apply`] writes the IDs into the body. A resolution error names the field.
 
 use futures::future::try_join_all;
@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::ids::is_resource_id;
-use crate::resolve::{self, Lookup, AI_INTEGRATION, EVALUATOR, EXPERIMENT_IN_DATASET};
+use crate::resolve::{self, Found, Lookup, AI_INTEGRATION, EVALUATOR, EXPERIMENT_IN_DATASET};
 
 /// One name to resolve: where it sits in the body and what it names.
 struct Name {
@@ -94,32 +94,43 @@ impl TaskNames {
         Ok(TaskNames(names))
     }
 
-    /// True when a name must be resolved in the space.
-    pub(crate) fn need_space(&self) -> bool {
-        self.0.iter().any(|n| n.lookup.scope == EVALUATOR.scope)
+    /// The names resolved in the task's space (evaluators, integrations), in order: for
+    /// [`resolve::find_all_in_space`], whose results go to [`TaskNames::finish`].
+    pub(crate) fn in_space(&self) -> impl Iterator<Item = (&'static Lookup, &str)> {
+        self.0
+            .iter()
+            .filter(|n| !matches!(n.slot, Slot::Experiment(_)))
+            .map(|n| (n.lookup, n.value.as_str()))
     }
 
-    /// Resolves every name at once. `space_id` is the task's space (needed when
-    /// [`TaskNames::need_space`]), `dataset_id` its dataset (for experiment names).
-    pub(crate) async fn lookup(
+    /// Every name's ID, in order: `in_space` holds the results for [`TaskNames::in_space`];
+    /// experiment names are resolved here, at once, within `dataset_id`.
+    pub(crate) async fn finish(
         &self,
         c: &Client,
-        space_id: Option<&str>,
+        in_space: Vec<Result<Found>>,
         dataset_id: Option<&str>,
     ) -> Result<Vec<String>> {
-        try_join_all(self.0.iter().map(|n| async move {
-            let scope = match n.slot {
-                Slot::Experiment(_) => dataset_id,
-                _ => space_id,
+        let mut in_space = in_space.into_iter();
+        let known: Vec<Option<Result<Found>>> = self
+            .0
+            .iter()
+            .map(|n| match n.slot {
+                Slot::Experiment(_) => None,
+                _ => in_space.next(),
+            })
+            .collect();
+        try_join_all(self.0.iter().zip(known).map(|(n, known)| async move {
+            let found = match known {
+                Some(found) => found,
+                None => resolve::find(c, n.lookup, dataset_id, &n.value).await,
             };
-            resolve::resolve(c, n.lookup, scope, &n.value)
-                .await
-                .map_err(|e| in_field(e, &n.field))
+            found.map(|f| f.id).map_err(|e| in_field(e, &n.field))
         }))
         .await
     }
 
-    /// Writes the IDs from [`TaskNames::lookup`] into `body`.
+    /// Writes the IDs from [`TaskNames::finish`] into `body`.
     pub(crate) fn apply(self, body: &mut Map<String, Value>, ids: Vec<String>) {
         for (n, id) in self.0.iter().zip(ids) {
             let target = match n.slot {

@@ -13,12 +13,10 @@ use super::trigger;
 use super::validate::{self, CreateKind, Source, MAX_NAME};
 use super::{cursor, decode_json, max_len, path, required};
 use crate::client::Client;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Patch, Task, TaskEvaluatorInput, TaskRun, TaskType};
 use crate::paginate::{check_limit, chunks, fetch_page, pages, Listing, Page};
-use crate::resolve::{
-    self, is_resource_id, resolve_in_space, resolve_space, DATASET, PROJECT, TASK,
-};
+use crate::resolve::{self, is_resource_id, resolve_in_space, Lookup, DATASET, PROJECT, TASK};
 use crate::transport::{ApiRequest, RetryClass};
 
 pub use crate::table::TaskResource;
@@ -168,7 +166,7 @@ async fn find_task(c: &Client, task: &str, space: Option<&str>) -> Result<resolv
         Some(s) => Some(required("space", s, MAX_NAME)?),
         None => None,
     };
-    resolve::find_in_named_space(c, &TASK, space, task).await
+    resolve::find_in_space(c, &TASK, space, task).await
 }
 
 /// Arguments of [`create_evaluation_task`] (API.md §4.8, evaluation variants).
@@ -205,42 +203,40 @@ async fn post_task(c: &Client, body: Map<String, Value>, name: &str) -> Result<T
     Ok(task)
 }
 
-/// The task's space as an ID: resolved once when a name in the body needs it (so the
-/// project, dataset and the other names are resolved against the ID without asking again).
-async fn space_for(c: &Client, space: Option<&str>, names: &TaskNames) -> Result<Option<String>> {
-    match space {
-        Some(s) if names.need_space() => Ok(Some(resolve_space(c, s).await?)),
-        Some(s) => Ok(Some(s.to_owned())),
-        None => Ok(None),
-    }
+/// Resolves the task's source (`lookup` is its project or dataset, written to `field`) and
+/// the names in the body (evaluators, integrations) within `space` at once, so that a space
+/// given by name costs no round trip of its own; experiment names follow, within the
+/// dataset. The source's error comes first.
+async fn resolve_names(
+    c: &Client,
+    body: &mut Map<String, Value>,
+    space: Option<&str>,
+    (lookup, source, field): (&'static Lookup, &str, &str),
+) -> Result<()> {
+    let names = TaskNames::collect(body, space)?;
+    let wanted: Vec<(&Lookup, &str)> = std::iter::once((lookup, source))
+        .chain(names.in_space())
+        .collect();
+    let mut found = resolve::find_all_in_space(c, space, &wanted)
+        .await?
+        .into_iter();
+    let source_id = found.next().expect("one result per lookup")?.id;
+    let dataset_id = (*lookup == DATASET).then_some(source_id.as_str());
+    let ids = names.finish(c, found.collect(), dataset_id).await?;
+    body.insert(field.into(), Value::from(source_id));
+    names.apply(body, ids);
+    Ok(())
 }
 
 /// Creates a `TEMPLATE_EVALUATION` or `CODE_EVALUATION` task. Evaluator IDs may be names
 /// (resolved in `space`), experiment IDs may be names (within the dataset).
 pub async fn create_evaluation_task(c: &Client, req: &CreateEvaluationTask) -> Result<Task> {
     let (mut body, source) = validate::evaluation_create(req)?;
-    let names = TaskNames::collect(&body, non_empty(req.space.as_deref()))?;
-    let space = space_for(c, non_empty(req.space.as_deref()), &names).await?;
-    let space = space.as_deref();
-    let ids = match source {
-        // The project and the other names (evaluators, integrations) at once; when both
-        // fail, the project's error is the one reported, as when they ran in turn.
-        Source::Project(p) => {
-            let (id, ids) = futures::join!(
-                resolve_in_space(c, &PROJECT, space, &p),
-                names.lookup(c, space, None),
-            );
-            body.insert("project_id".into(), Value::from(id?));
-            ids?
-        }
-        // Experiment names are looked up within the dataset, so it comes first.
-        Source::Dataset(d) => {
-            let id = resolve_in_space(c, &DATASET, space, &d).await?;
-            body.insert("dataset_id".into(), Value::from(id.clone()));
-            names.lookup(c, space, Some(&id)).await?
-        }
+    let source = match &source {
+        Source::Project(p) => (&PROJECT, p.as_str(), "project_id"),
+        Source::Dataset(d) => (&DATASET, d.as_str(), "dataset_id"),
     };
-    names.apply(&mut body, ids);
+    resolve_names(c, &mut body, non_empty(req.space.as_deref()), source).await?;
     post_task(c, body, req.name.trim()).await
 }
 
@@ -258,14 +254,8 @@ pub struct CreateRunExperimentTask {
 /// Creates a `RUN_EXPERIMENT` task.
 pub async fn create_run_experiment_task(c: &Client, req: &CreateRunExperimentTask) -> Result<Task> {
     let (mut body, dataset) = validate::run_experiment_create(req)?;
-    let names = TaskNames::collect(&body, non_empty(req.space.as_deref()))?;
-    let space = space_for(c, non_empty(req.space.as_deref()), &names).await?;
-    let (id, ids) = futures::try_join!(
-        resolve_in_space(c, &DATASET, space.as_deref(), &dataset),
-        names.lookup(c, space.as_deref(), None),
-    )?;
-    names.apply(&mut body, ids);
-    body.insert("dataset_id".into(), Value::from(id));
+    let source = (&DATASET, dataset.as_str(), "dataset_id");
+    resolve_names(c, &mut body, non_empty(req.space.as_deref()), source).await?;
     post_task(c, body, req.name.trim()).await
 }
 
@@ -364,9 +354,14 @@ pub struct TriggerRun {
     pub tracing_metadata: Option<BTreeMap<String, String>>,
 }
 
-/// Starts a run. The task is fetched first to pick the body variant and reject foreign
-/// fields; `{}` is sent when nothing is set. The POST is never resent once it may have reached
-/// the server.
+/// Starts a run. The body variant depends on the task's type, which never changes: it comes
+/// from the lookup's list item or from what this client already saw. When the client does
+/// not know it, a body the fields alone choose (see [`trigger::variant_of_fields`]) is sent
+/// at once: the server answers 400 to fields foreign to the task's type and starts nothing,
+/// and only then is the type read, for the local error naming those fields. Fields of both
+/// variants need the type first (one GET, shared by concurrent triggers of the same task).
+/// `{}` is sent when nothing is set. The POST is never resent once it may have reached the
+/// server.
 pub async fn trigger_run(
     c: &Client,
     task: &str,
@@ -376,25 +371,42 @@ pub async fn trigger_run(
     trigger::trigger_precheck(req, Utc::now())?;
     let found = find_task(c, task, space).await?;
     let id = found.id.clone();
-    // The body variant depends on the task's type, which never changes: it comes from the
-    // lookup's list item, or from what this client already saw, or from one GET (shared by
-    // concurrent triggers of the same task).
     if let Some(task) = found.decode::<Task>(c, &TASK) {
         c.task_types().remember(&id, task?.task_type);
     }
-    let task_type = c
-        .task_types()
-        .get_or_fetch(&id, || async { Ok(get_by_id(c, &id).await?.task_type) })
-        .await?;
-    let body = trigger::trigger_body(req, task_type, Utc::now())?;
+    let type_of = || async {
+        c.task_types()
+            .get_or_fetch(&id, || async { Ok(get_by_id(c, &id).await?.task_type) })
+            .await
+    };
+    let guessed = match c.task_types().known(&id) {
+        Some(_) => None,
+        None => trigger::variant_of_fields(req)
+            .and_then(|t| trigger::trigger_body(req, t, Utc::now()).ok()),
+    };
+    let was_guessed = guessed.is_some();
+    let body = match guessed {
+        Some(body) => body,
+        None => trigger::trigger_body(req, type_of().await?, Utc::now())?,
+    };
     let p = path(&["v2", "tasks", &id, "trigger"]);
-    let resp = c
+    let sent = c
         .send(
             ApiRequest::new(Method::POST, &p)
                 .with_body(body)
                 .with_retry(RetryClass::NonIdempotent),
         )
-        .await?;
+        .await;
+    let resp = match sent {
+        Err(Error::Api(e)) if was_guessed && e.status == 400 => {
+            // Perhaps fields foreign to the task's type: its type names them.
+            if let Ok(t) = type_of().await {
+                trigger::trigger_body(req, t, Utc::now())?;
+            }
+            return Err(Error::Api(e));
+        }
+        other => other?,
+    };
     let run: TaskRun = decode_json(c, "POST", &p, &resp)?;
     c.run_tasks().remember(&run.id, &run.task_id);
     Ok(run)

@@ -110,6 +110,29 @@ fn ids_value(ids: &[String]) -> Value {
     Value::Array(ids.iter().map(|s| Value::from(s.trim())).collect())
 }
 
+/// The body variant the fields alone choose, for a task whose type the client does not
+/// know: `RUN_EXPERIMENT` when only its fields are set, an evaluation type (either: their
+/// bodies are the same) when only evaluation fields or none are set, and `None` when fields
+/// of both are set (then only the task's type can tell which ones are foreign).
+pub(crate) fn variant_of_fields(req: &TriggerRun) -> Option<TaskType> {
+    let run_experiment = req.experiment_name.is_some()
+        || req.dataset_version_id.is_some()
+        || req.max_examples.is_some()
+        || req.example_ids.is_some()
+        || req.tracing_metadata.is_some()
+        || req.evaluation_task_ids.is_some();
+    let evaluation = req.data_start_time.is_some()
+        || req.data_end_time.is_some()
+        || req.max_spans.is_some()
+        || req.override_evaluations.is_some()
+        || req.experiment_ids.is_some();
+    match (run_experiment, evaluation) {
+        (true, true) => None,
+        (true, false) => Some(TaskType::RunExperiment),
+        (false, _) => Some(TaskType::TemplateEvaluation),
+    }
+}
+
 /// The trigger body for a task of type `t` (after [`trigger_precheck`]).
 pub(crate) fn trigger_body(req: &TriggerRun, t: TaskType, now: DateTime<Utc>) -> Result<Value> {
     let mut body = Map::new();

@@ -78,14 +78,17 @@ async fn evaluator_name_on_a_project_task_then_a_finished_run() {
         t.project_id.as_deref(),
         Some(env.seeded("projects", &space, PROJECT).as_str())
     );
-    // The space is resolved once; the evaluator is looked up by name within it.
+    // The space is resolved once; the evaluator and the project are looked up by name
+    // filtered by the space's name, together with the space (one round trip).
     assert_eq!(sent(&env, "/v2/spaces").len(), 1);
-    let lookups = sent(&env, "/v2/evaluators");
-    assert_eq!(lookups.len(), 1, "{lookups:?}");
-    assert!(
-        lookups[0].contains("name=hallucination") && lookups[0].contains("space_id="),
-        "{lookups:?}"
-    );
+    for lookups in [sent(&env, "/v2/evaluators"), sent(&env, "/v2/projects")] {
+        assert_eq!(lookups.len(), 1, "{lookups:?}");
+        assert!(
+            lookups[0].contains("space_name=support-bot-evals"),
+            "{lookups:?}"
+        );
+    }
+    assert!(sent(&env, "/v2/evaluators")[0].contains("name=hallucination"));
 
     let run = tasks::trigger_run(
         c,
