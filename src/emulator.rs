@@ -4,9 +4,12 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 
-use ax_emulator::{Control, EmulatorOptions, Fault, FaultAction, Latency, RunTimeline, Seed};
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use ax_emulator::{
+    Control, EmulatorOptions, Fault, FaultAction, Latency, RateLimit, RunTimeline, Seed,
+};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict};
 
 use crate::runtime::wait;
 
@@ -19,6 +22,30 @@ fn latency(ms: f64, jitter_ms: f64) -> PyResult<Latency> {
     let latency = Latency { ms, jitter_ms };
     latency.validate().map_err(control_err)?;
     Ok(latency)
+}
+
+/// A checked [`RateLimit`] from a number (requests per second), a string `"RPS[:BURST]"`
+/// or a dict `{"rps", "burst", "per_route"}` (`ValueError` naming the field otherwise).
+fn rate_limit_from(value: &Bound<'_, PyAny>) -> PyResult<RateLimit> {
+    if value.is_instance_of::<PyDict>() {
+        let json = pythonize::depythonize::<serde_json::Value>(value).map_err(|e| {
+            PyValueError::new_err(format!("rate_limit must be a JSON-like dict: {e}"))
+        })?;
+        return RateLimit::from_json(&json).map_err(control_err);
+    }
+    if let Ok(spec) = value.extract::<String>() {
+        return RateLimit::parse(&spec).map_err(control_err);
+    }
+    if !value.is_instance_of::<PyBool>() {
+        if let Ok(rps) = value.extract::<f64>() {
+            return RateLimit::checked(rps, None, false).map_err(control_err);
+        }
+    }
+    Err(PyTypeError::new_err(format!(
+        "rate_limit must be a number of requests per second, a string \"RPS[:BURST]\" or a \
+         dict {{\"rps\": .., \"burst\": .., \"per_route\": ..}}, got {}",
+        value.get_type().name()?
+    )))
 }
 
 /// A running emulator of the Arize AX REST API v2 on a loopback port.
@@ -48,8 +75,9 @@ impl Emulator {
     /// unauthenticated `/_emulator` HTTP routes (the methods here work either way); `tls`
     /// serves HTTPS with a generated CA (`ca_cert_pem`). `latency_ms` (± a uniform
     /// `latency_jitter_ms`) holds every API answer back by a simulated round trip.
+    /// `rate_limit` (requests per second, `"RPS[:BURST]"` or a dict) limits every API key.
     #[new]
-    #[pyo3(signature = (*, host="127.0.0.1", port=0, seed="demo", control=false, lenient=false, tls=false, latency_ms=0.0, latency_jitter_ms=0.0))]
+    #[pyo3(signature = (*, host="127.0.0.1", port=0, seed="demo", control=false, lenient=false, tls=false, latency_ms=0.0, latency_jitter_ms=0.0, rate_limit=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -61,8 +89,13 @@ impl Emulator {
         tls: bool,
         latency_ms: f64,
         latency_jitter_ms: f64,
+        rate_limit: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let latency = latency(latency_ms, latency_jitter_ms)?;
+        let rate_limit = match rate_limit.filter(|r| !r.is_none()) {
+            Some(r) => Some(rate_limit_from(&r)?),
+            None => None,
+        };
         let ip: IpAddr = host.parse().map_err(|_| {
             PyValueError::new_err(format!("host must be an IP address, got {host:?}"))
         })?;
@@ -83,6 +116,7 @@ impl Emulator {
             tls,
             log_requests: false,
             latency,
+            rate_limit,
         };
         let server = wait(py, ax_emulator::Emulator::start(opts))?;
         Ok(Emulator {
@@ -136,7 +170,8 @@ impl Emulator {
         Ok(())
     }
 
-    /// Back to the fresh seed; clears faults and the request log.
+    /// Back to the fresh seed; clears faults and the request log, refills the rate limit's
+    /// buckets and zeroes its counts (the rate limit and the latency stay).
     fn reset(&self) -> PyResult<()> {
         self.ensure_running()?;
         self.control.reset();
@@ -302,6 +337,36 @@ impl Emulator {
     /// The simulated latency in force: `{"ms": float, "jitter_ms": float}`.
     fn latency<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(pythonize::pythonize(py, &self.control.latency())?)
+    }
+
+    /// Limits every API key from now on to a token bucket of `burst` (default: `rps`
+    /// rounded up) refilled at `rps` per second; `per_route` gives each key one bucket per
+    /// route. Every bucket starts full; `reset()` keeps the limit.
+    #[pyo3(signature = (rps, burst=None, per_route=false))]
+    fn set_rate_limit(&self, rps: f64, burst: Option<i64>, per_route: bool) -> PyResult<()> {
+        let limit = RateLimit::checked(rps, burst, per_route).map_err(control_err)?;
+        self.control.set_rate_limit(limit).map_err(control_err)
+    }
+
+    /// Turns the rate limit off (the statistics stay).
+    fn clear_rate_limit(&self) {
+        self.control.clear_rate_limit();
+    }
+
+    /// `{"rps": float, "burst": int, "per_route": bool}`, or None when there is no limit.
+    fn rate_limit<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.control.rate_limit())?)
+    }
+
+    /// `{"admitted": int, "refused": int, "by_user": {user_id: {"admitted", "refused"}}}`
+    /// since start, `reset()` or `clear_rate_limit_stats()`; requests without a valid key
+    /// under "unauthenticated".
+    fn rate_limit_stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.control.rate_limit_stats())?)
+    }
+
+    fn clear_rate_limit_stats(&self) {
+        self.control.clear_rate_limit_stats();
     }
 
     /// Pins a run to `status` from now on (e.g. FAILED with a `failure_reason`).

@@ -36,6 +36,13 @@ from arize_ax.testing import EmulatorServer
 
 
 def main() -> None:
+    with EmulatorServer(seed="none", rate_limit={"rps": 50, "per_route": True}) as limited:
+        limited.set_rate_limit(2.5, burst=5, per_route=False)
+        setting: dict[str, Any] | None = limited.rate_limit()
+        limit_stats: dict[str, Any] = limited.rate_limit_stats()
+        print(setting, limit_stats["refused"])
+        limited.clear_rate_limit_stats()
+        limited.clear_rate_limit()
     with EmulatorServer(seed="demo") as emu:
         client = Client(api_key=emu.api_key, base_url=emu.url, timeout=10.0, max_retries=2)
         page: Page[Space] = client.spaces.list(limit=10)

@@ -335,6 +335,9 @@ class Emulator:
     ``control=True`` also serves the unauthenticated ``/_emulator`` HTTP routes (the
     methods below work either way). ``tls=True`` serves HTTPS with a certificate signed by
     a CA generated at start (``ca_cert_pem``); ``url`` then starts with ``https://``.
+    ``rate_limit`` (a number of requests per second, ``"RPS[:BURST]"`` or a dict
+    ``{"rps": ..., "burst": ..., "per_route": ...}``) puts a token bucket per API key in
+    front of the API; ``ValueError`` names a field out of bounds.
     """
 
     def __init__(
@@ -348,6 +351,7 @@ class Emulator:
         tls: bool = False,
         latency_ms: float = 0.0,
         latency_jitter_ms: float = 0.0,
+        rate_limit: float | str | Mapping[str, Any] | None = None,
     ) -> None: ...
     @property
     def url(self) -> str: ...
@@ -414,6 +418,24 @@ class Emulator:
         Raises ``ValueError`` outside 0 ≤ jitter_ms ≤ ms, ms + jitter_ms ≤ 10000."""
     def latency(self) -> dict[str, float]:
         """``{"ms": float, "jitter_ms": float}``: the simulated latency in force."""
+    def set_rate_limit(self, rps: float, burst: int | None = None, per_route: bool = False) -> None:
+        """Every API key gets a token bucket of ``burst`` requests (default ``rps`` rounded
+        up, at least 1) refilled at ``rps`` per second, one per route with ``per_route``;
+        requests beyond it get 429 with ``Retry-After``. Every bucket starts full;
+        ``reset()`` keeps the limit. Raises ``ValueError`` outside 0 < rps ≤ 100000,
+        1 ≤ burst ≤ 1000000."""
+    def clear_rate_limit(self) -> None:
+        """Turns the rate limit off (its statistics stay)."""
+    def rate_limit(self) -> dict[str, Any] | None:
+        """``{"rps": float, "burst": int, "per_route": bool}``: the rate limit in force, or
+        None."""
+    def rate_limit_stats(self) -> dict[str, Any]:
+        """``{"admitted": int, "refused": int, "by_user": {user_id: {"admitted": int,
+        "refused": int}}}``: requests admitted and refused while a limit was set, since
+        start, ``reset()`` or ``clear_rate_limit_stats()``, in total and per user ID of the
+        key (``"unauthenticated"`` for requests without a valid key)."""
+    def clear_rate_limit_stats(self) -> None:
+        """Zeroes the rate limit statistics."""
     def force_run_status(
         self, *, run_id: str, status: str, failure_reason: str | None = None
     ) -> None: ...

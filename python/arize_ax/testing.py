@@ -22,6 +22,10 @@ Faults: ``emu.add_fault(path="/v2/spaces", action="reset", probability=0.2,
 unlimited=True)`` (actions: ``reset``, ``reset_after``, ``truncate``, ``malformed_json``,
 ``stall_cursor``, ``empty_page``; or ``status=503``, ``latency_ms=...``),
 ``emu.set_fault_seed(7)`` and ``emu.fault_stats()``.
+
+Rate limits: ``EmulatorServer(rate_limit=5)`` (or ``"5:10"``, or
+``{"rps": 5, "burst": 10, "per_route": True}``) answers 429 with ``Retry-After`` beyond a
+token bucket per API key; ``emu.set_rate_limit(...)``, ``emu.rate_limit_stats()``.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from __future__ import annotations
 import os
 import tempfile
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -64,6 +68,13 @@ class EmulatorServer:
     ± up to ``latency_jitter_ms`` at random, and each new connection by one round trip
     more (two over TLS), so that code and benchmarks on loopback see what a real network
     costs (see :meth:`set_latency`).
+
+    ``rate_limit`` simulates the API's rate limit: a token bucket per API key holding
+    ``burst`` requests, refilled at ``rps`` per second; requests beyond it get ``429`` with a
+    problem body and ``Retry-After``, and every API answer carries ``RateLimit-*`` /
+    ``X-RateLimit-*`` headers. Give a number (``rps``, with ``burst`` = ``rps`` rounded up),
+    a string ``"RPS[:BURST]"`` or a dict ``{"rps": ..., "burst": ..., "per_route": ...}``
+    (see :meth:`set_rate_limit`). Off by default.
     """
 
     def __init__(
@@ -77,6 +88,7 @@ class EmulatorServer:
         tls: bool = False,
         latency_ms: float = 0.0,
         latency_jitter_ms: float = 0.0,
+        rate_limit: float | str | Mapping[str, Any] | None = None,
     ) -> None:
         self._emulator = Emulator(
             host=host,
@@ -87,6 +99,7 @@ class EmulatorServer:
             tls=tls,
             latency_ms=latency_ms,
             latency_jitter_ms=latency_jitter_ms,
+            rate_limit=rate_limit,
         )
         self._ca_cert_path: str | None = None
         self._tls = tls
@@ -171,6 +184,35 @@ class EmulatorServer:
     def latency(self) -> dict[str, float]:
         """The simulated latency in force: ``{"ms": ..., "jitter_ms": ...}``."""
         return self._emulator.latency()
+
+    def set_rate_limit(self, rps: float, burst: int | None = None, per_route: bool = False) -> None:
+        """Limits every API key from now on to a token bucket of ``burst`` requests (default
+        ``rps`` rounded up, at least 1) refilled at ``rps`` per second; with ``per_route``
+        each key has one bucket per route (method and route template, e.g.
+        ``GET /v2/spaces/{space_id}``). Requests beyond it get ``429`` with ``Retry-After``.
+        Every bucket starts full; ``reset()`` keeps the limit but refills the buckets.
+        ``ValueError`` unless ``0 < rps <= 100000`` and ``1 <= burst <= 1000000``."""
+        self._emulator.set_rate_limit(rps, burst, per_route)
+
+    def clear_rate_limit(self) -> None:
+        """Turns the rate limit off (the statistics stay)."""
+        self._emulator.clear_rate_limit()
+
+    def rate_limit(self) -> dict[str, Any] | None:
+        """The rate limit in force, ``{"rps": ..., "burst": ..., "per_route": ...}``, or
+        ``None``."""
+        return self._emulator.rate_limit()
+
+    def rate_limit_stats(self) -> dict[str, Any]:
+        """Requests admitted and refused while a limit was set, since start, ``reset()`` or
+        :meth:`clear_rate_limit_stats`: ``{"admitted": n, "refused": n, "by_user":
+        {user_id: {"admitted": n, "refused": n}}}``, by the user ID of the request's key
+        (``"unauthenticated"`` for requests without a valid key; keys never appear)."""
+        return self._emulator.rate_limit_stats()
+
+    def clear_rate_limit_stats(self) -> None:
+        """Zeroes the rate limit statistics."""
+        self._emulator.clear_rate_limit_stats()
 
     def stop(self) -> None:
         """Stops the server (and removes the CA file); safe to call twice."""

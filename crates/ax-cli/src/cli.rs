@@ -330,4 +330,13 @@ pub struct EmulatorArgs {
     /// --tls); at most 10000 ms
     #[arg(long, value_name = "MS[:JITTER]", value_parser = ax_emulator::Latency::parse)]
     pub latency: Option<ax_emulator::Latency>,
+    /// Simulate the API's rate limit: a token bucket per API key refilled at RPS requests
+    /// per second and holding up to BURST [default: RPS rounded up]; requests beyond it get
+    /// 429 with Retry-After. RPS above 0 and at most 100000, BURST from 1 to 1000000
+    #[arg(long, value_name = "RPS[:BURST]", value_parser = ax_emulator::RateLimit::parse)]
+    pub rate_limit: Option<ax_emulator::RateLimit>,
+    /// With --rate-limit: one bucket per API key and route (method and route template,
+    /// e.g. GET /v2/spaces/{space_id}) instead of one per key
+    #[arg(long, requires = "rate_limit")]
+    pub rate_limit_per_route: bool,
 }

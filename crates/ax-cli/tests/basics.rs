@@ -164,3 +164,114 @@ fn emulator_latency_flag() {
         );
     }
 }
+
+/// A bare `GET` over a fresh connection (not through the client, whose handling of 429
+/// is not under test here): the status and the lower-cased headers.
+#[cfg(unix)]
+fn raw_get(url: &str, path: &str, key: &str) -> (u16, Vec<(String, String)>) {
+    use std::io::{Read, Write};
+    let addr = url.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(addr).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        conn,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {key}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    conn.read_to_string(&mut text).unwrap();
+    let head = text.split("\r\n\r\n").next().unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    (status, headers)
+}
+
+#[cfg(unix)]
+#[test]
+fn emulator_rate_limit_flags() {
+    let env = Env::new();
+    let (mut child, url, rest) = spawn_emulator(
+        &env,
+        &[
+            "emulator",
+            "--port",
+            "0",
+            "--seed",
+            "none",
+            "--rate-limit",
+            "0.5:2",
+            "--rate-limit-per-route",
+        ],
+    );
+    assert!(
+        rest.iter().any(|l| l.contains(
+            "Rate limit: 0.5 requests per second, bursts of up to 2, one bucket per API key and route"
+        )),
+        "{rest:?}"
+    );
+    let header = |headers: &[(String, String)], name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let (status, headers) = raw_get(&url, "/v2/spaces", ADMIN_KEY);
+        assert_eq!(
+            header(&headers, "ratelimit-policy").as_deref(),
+            Some("0.5;w=1;burst=2"),
+            "{headers:?}"
+        );
+        assert_eq!(
+            header(&headers, "retry-after").is_some(),
+            status == 429,
+            "{headers:?}"
+        );
+        statuses.push(status);
+    }
+    assert_eq!(statuses, [200, 200, 429]);
+    // Per route: another route has a bucket of its own.
+    assert_eq!(raw_get(&url, "/v2/organizations", ADMIN_KEY).0, 200);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    for (spec, needle) in [
+        ("abc", "RPS \"abc\" is not a number"),
+        ("5:x", "BURST \"x\" is not a whole number"),
+        (
+            "0",
+            "rps must be a number of requests per second, above 0 and at most 100000",
+        ),
+        ("5:0", "burst must be an integer from 1 to 1000000"),
+    ] {
+        let out = env.run(&["emulator", "--rate-limit", spec], &[], None);
+        out.code(2);
+        assert!(
+            out.stderr.contains("--rate-limit")
+                && out.stderr.contains("RPS or RPS:BURST")
+                && out.stderr.contains(needle),
+            "{}",
+            out.stderr
+        );
+    }
+    let out = env.run(&["emulator", "--rate-limit-per-route"], &[], None);
+    out.code(2);
+    assert!(
+        out.stderr.contains("--rate-limit <RPS[:BURST]>"),
+        "{}",
+        out.stderr
+    );
+}

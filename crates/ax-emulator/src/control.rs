@@ -46,9 +46,10 @@ pub(crate) type CResult<T> = Result<T, ControlError>;
 
 impl Control {
     /// Back to the fresh seed state (same fixed keys and seeded IDs); clears faults, the
-    /// fault statistics and the request log, restarts the fault generator from its seed
-    /// and restores the default run timeline. Keys, users, tasks and runs
-    /// created since start are gone.
+    /// fault statistics and the request log, refills the rate limit's buckets and zeroes
+    /// its statistics (the limit itself and the latency stay), restarts the fault
+    /// generator from its seed and restores the default run timeline. Keys, users, tasks
+    /// and runs created since start are gone.
     pub fn reset(&self) {
         self.shared.reset();
     }

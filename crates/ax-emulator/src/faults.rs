@@ -263,7 +263,7 @@ pub(crate) struct FaultRequest<'a> {
 /// Counts of faulted requests, from [`crate::Control::fault_stats`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultStats {
-    /// `/v2` requests seen (faulted or not).
+    /// `/v2` requests seen (faulted or not; not those the rate limit refused).
     pub requests: u64,
     /// Requests a fault fired on.
     pub fired: u64,

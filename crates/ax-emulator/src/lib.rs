@@ -166,7 +166,10 @@
 //! `GET /_emulator/requests` (JSON array of [`RequestRecord`]), `DELETE /_emulator/requests`
 //! (204), `GET|PUT /_emulator/run-timeline` (a [`RunTimeline`], partial on PUT; → the
 //! timeline), `POST /_emulator/runs/{id}/status` `{status, failure_reason?}` (204), and
-//! `POST /_emulator/bulk-tasks` `{space_id, tasks, runs_per_task}` (→ 201 `{task_ids}`).
+//! `POST /_emulator/bulk-tasks` `{space_id, tasks, runs_per_task}` (→ 201 `{task_ids}`),
+//! `GET|PUT /_emulator/latency` (a [`Latency`]), `GET|PUT|DELETE /_emulator/rate-limit`
+//! (a [`RateLimit`] or `null` when off / → the limit / 204) and
+//! `GET|DELETE /_emulator/rate-limit/stats` ([`RateLimitStats`] / 204).
 //! Errors are problem bodies (400 bad input, 404 unknown ID, 409 duplicate email).
 
 mod auth;
@@ -178,6 +181,7 @@ mod ids;
 mod json_out;
 mod latency;
 mod problem;
+mod rate_limit;
 mod resources;
 mod routes;
 mod run_config;
@@ -203,6 +207,9 @@ use tokio::task::JoinHandle;
 pub use control::Control;
 pub use faults::{Fault, FaultAction, FaultStats, RequestRecord};
 pub use latency::{Latency, MAX_LATENCY_MS};
+pub use rate_limit::{
+    RateLimit, RateLimitCounts, RateLimitStats, MAX_BURST, MAX_RPS, UNAUTHENTICATED,
+};
 pub use runs::RunTimeline;
 pub use seed::ADMIN_KEY;
 
@@ -241,6 +248,9 @@ pub struct EmulatorOptions {
     /// A simulated network round trip on every `/v2` answer (and one more per new
     /// connection, two more over TLS); see [`Latency`]. Default none.
     pub latency: Latency,
+    /// A token bucket per API key (or per key and route) in front of every `/v2` route;
+    /// see [`RateLimit`]. Default none.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Default for EmulatorOptions {
@@ -253,6 +263,7 @@ impl Default for EmulatorOptions {
             tls: false,
             log_requests: false,
             latency: Latency::default(),
+            rate_limit: None,
         }
     }
 }
@@ -272,9 +283,11 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 impl Emulator {
     /// Binds, spawns the server on the current tokio runtime and returns once listening.
     pub async fn start(opts: EmulatorOptions) -> std::io::Result<Emulator> {
-        opts.latency
-            .validate()
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let invalid = |e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
+        opts.latency.validate().map_err(invalid)?;
+        if let Some(limit) = &opts.rate_limit {
+            limit.validate().map_err(invalid)?;
+        }
         let listener = TcpListener::bind(opts.bind).await?;
         let addr = listener.local_addr()?;
         let tls = if opts.tls {
@@ -287,6 +300,7 @@ impl Emulator {
             opts.lenient,
             opts.log_requests,
             opts.latency,
+            opts.rate_limit,
         ));
         let app = server::router(shared.clone(), opts.control);
         let (stop, stopped) = oneshot::channel::<()>();

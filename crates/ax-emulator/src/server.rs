@@ -1,5 +1,5 @@
-//! Shared server state, the router and the `/v2` middleware (faults, auth, problem bodies,
-//! request log).
+//! Shared server state, the router and the `/v2` middleware (rate limit, latency, faults,
+//! auth, problem bodies, request log).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -26,6 +26,7 @@ use crate::faults::{
 use crate::ids::{Clock, Minter};
 use crate::latency::{Latency, LatencyState};
 use crate::problem::{self, ApiError};
+use crate::rate_limit::{self, RateLimit, RateLimiter};
 use crate::routes::QueryParams;
 use crate::serve::ConnKill;
 use crate::state::State;
@@ -40,6 +41,8 @@ pub(crate) struct Shared {
     pub(crate) lenient: bool,
     /// Simulated network latency (kept across resets).
     pub(crate) latency: Arc<LatencyState>,
+    /// Simulated rate limiting (the limit is kept across resets, the buckets are not).
+    pub(crate) rate_limit: RateLimiter,
     /// Print each `/v2` request to stderr.
     echo: bool,
     seed: Seed,
@@ -48,7 +51,13 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(seed: Seed, lenient: bool, echo: bool, latency: Latency) -> Shared {
+    pub(crate) fn new(
+        seed: Seed,
+        lenient: bool,
+        echo: bool,
+        latency: Latency,
+        rate_limit: Option<RateLimit>,
+    ) -> Shared {
         // Seed timestamps: one day before start, on a whole minute.
         let now = chrono::Utc::now().timestamp_millis();
         let seed_base_ms = (now - 86_400_000) / 60_000 * 60_000;
@@ -60,6 +69,7 @@ impl Shared {
             log: RequestLog::new(REQUEST_LOG_CAPACITY),
             lenient,
             latency: LatencyState::new(latency),
+            rate_limit: RateLimiter::new(rate_limit),
             echo,
             seed,
             seed_base_ms,
@@ -77,6 +87,7 @@ impl Shared {
             *st = fresh;
         }
         self.faults.reset();
+        self.rate_limit.reset();
         self.log.clear();
     }
 }
@@ -94,7 +105,10 @@ fn fresh_state(seed: Seed, base_ms: i64, minter: Minter, mut clock: Clock) -> (S
 pub(crate) fn router(shared: Arc<Shared>, with_control: bool) -> Router {
     let mut app = routes::api_router();
     if with_control {
-        app = app.merge(control::router()).merge(crate::latency::router());
+        app = app
+            .merge(control::router())
+            .merge(crate::latency::router())
+            .merge(rate_limit::router());
     }
     app.fallback(not_found)
         .layer(middleware::from_fn_with_state(shared.clone(), middleware))
@@ -109,8 +123,9 @@ fn is_api_path(path: &str) -> bool {
     path == "/v2" || path.starts_with("/v2/")
 }
 
-/// For `/v2` paths: faults, then authentication, then the handler; logs the outcome.
-/// Every error response (on any path) gets a problem body.
+/// For `/v2` paths: the rate limit (when set), the simulated latency, faults, then
+/// authentication, then the handler; logs the outcome. Every error response (on any path)
+/// gets a problem body.
 async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: Next) -> Response {
     let raw_path = req.uri().path().to_owned();
     let path = crate::routes::percent_decode_path(&raw_path).into_owned();
@@ -118,7 +133,10 @@ async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: N
         let resp = next.run(req).await;
         return problem::render(resp, &path);
     }
-    // The simulated network round trip comes first, as the request's travel would.
+    // The gateway's rate limit counts the request as it arrives, before the simulated
+    // network round trip (which refusals pay too).
+    let limit = rate_limit::admit(&sh, &req);
+    let refused = limit.as_ref().is_some_and(|v| !v.admitted);
     sh.latency.wait(1).await;
     let method = req.method().as_str().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
@@ -126,13 +144,18 @@ async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: N
         .get("cursor")
         .filter(|c| !c.is_empty())
         .map(str::to_owned);
-    let fault = sh.faults.take(&FaultRequest {
-        method: &method,
-        path: &path,
-        raw_path: &raw_path,
-        is_list: method == "GET" && crate::routes::is_list_path(&path),
-        has_cursor: cursor.is_some(),
-    });
+    // A refused request never reaches the server behind the gateway, nor its faults.
+    let fault = if refused {
+        None
+    } else {
+        sh.faults.take(&FaultRequest {
+            method: &method,
+            path: &path,
+            raw_path: &raw_path,
+            is_list: method == "GET" && crate::routes::is_list_path(&path),
+            has_cursor: cursor.is_some(),
+        })
+    };
     let kill = req.extensions().get::<ConnKill>().cloned();
     let started = std::time::Instant::now();
     let log = |status: u16| {
@@ -141,6 +164,7 @@ async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: N
             let sep = if query.is_empty() { "" } else { "?" };
             let what = match &fault {
                 Some(f) => format!(" [fault: {}]", f.label()),
+                None if refused => " [rate limit]".to_owned(),
                 None => String::new(),
             };
             let status = if status == 0 {
@@ -162,6 +186,11 @@ async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: N
             fault_action: fault.as_ref().map(|f| f.label().to_owned()),
         })
     };
+    if let Some(v) = limit.as_ref().filter(|_| refused) {
+        let resp = v.refusal(&path);
+        log(resp.status().as_u16());
+        return resp;
+    }
     if let Some(f) = &fault {
         if f.latency_ms > 0 {
             tokio::time::sleep(Duration::from_millis(f.latency_ms)).await;
@@ -195,6 +224,9 @@ async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: N
             }
         }
     };
+    if let Some(v) = &limit {
+        v.add_headers(&mut resp);
+    }
     if let Some(f) = &fault {
         f.add_headers(&mut resp);
     }

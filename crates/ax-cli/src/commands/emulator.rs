@@ -7,7 +7,7 @@ use std::io::Write;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
-use ax_emulator::{Emulator, EmulatorOptions, Seed};
+use ax_emulator::{Emulator, EmulatorOptions, RateLimit, Seed};
 
 use crate::cli::{EmulatorArgs, SeedArg};
 use crate::error::CliError;
@@ -46,6 +46,10 @@ fn write_ca(args: &EmulatorArgs, pem: &str, port: u16) -> Result<(PathBuf, bool)
 
 pub async fn run(args: EmulatorArgs, verbose: bool) -> Result<(), CliError> {
     let bind = bind_address(&args.host, args.port)?;
+    let rate_limit = args.rate_limit.map(|l| RateLimit {
+        per_route: args.rate_limit_per_route,
+        ..l
+    });
     let opts = EmulatorOptions {
         bind,
         seed: match args.seed {
@@ -57,6 +61,7 @@ pub async fn run(args: EmulatorArgs, verbose: bool) -> Result<(), CliError> {
         tls: args.tls,
         log_requests: verbose,
         latency: args.latency.unwrap_or_default(),
+        rate_limit,
     };
     let emu = Emulator::start(opts).await.map_err(|e| {
         CliError::Failed(format!(
@@ -92,6 +97,14 @@ pub async fn run(args: EmulatorArgs, verbose: bool) -> Result<(), CliError> {
         text.push_str(&format!(
             "Simulated latency: {} ms ± {} ms per answer, one round trip more per new connection\n",
             latency.ms, latency.jitter_ms
+        ));
+    }
+    if let Some(limit) = rate_limit {
+        text.push_str(&format!(
+            "Rate limit: {} requests per second, bursts of up to {}, one bucket per API key{}\n",
+            limit.rps,
+            limit.burst,
+            if limit.per_route { " and route" } else { "" }
         ));
     }
     if let Some((path, _)) = &ca {

@@ -12,6 +12,7 @@ mod latency;
 mod lookups;
 mod members;
 mod pagination;
+mod rate_limit;
 mod reads;
 mod resources;
 mod runs;
