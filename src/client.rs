@@ -193,6 +193,7 @@ struct Args<'a, 'py> {
     timeout: f64,
     total_timeout: f64,
     max_retries: u32,
+    max_requests_per_second: Option<f64>,
     allow_insecure_http: bool,
     request_verify: Option<bool>,
     ssl_ca_cert: Option<PathBuf>,
@@ -218,6 +219,7 @@ fn build(py: Python<'_>, a: Args<'_, '_>) -> PyResult<ax_core::Client> {
         timeout: Some(seconds(py, "timeout", a.timeout)?),
         total_timeout: Some(seconds(py, "total_timeout", a.total_timeout)?),
         max_retries: Some(a.max_retries),
+        max_requests_per_second: a.max_requests_per_second,
         allow_insecure_http: Some(a.allow_insecure_http),
         request_verify: a.request_verify,
         ssl_ca_cert: a.ssl_ca_cert,
@@ -234,7 +236,9 @@ fn build(py: Python<'_>, a: Args<'_, '_>) -> PyResult<ax_core::Client> {
     // Reads at most one small profile file (~/.arize); no network.
     let config =
         Config::from_env_and_profiles(input, a.profile.as_deref()).map_err(|e| e.to_pyerr(py))?;
-    ax_core::Client::new(config).map_err(|e| e.to_pyerr(py))
+    let mut client = ax_core::Client::new(config).map_err(|e| e.to_pyerr(py))?;
+    crate::rate_log::log_rate_limits(&mut client);
+    Ok(client)
 }
 
 macro_rules! client_class {
@@ -257,7 +261,8 @@ macro_rules! client_class {
                 api_key=None, *, profile=None, region=None, base_url=None, host=None,
                 api_host=None, scheme=None, api_scheme=None, port=None, api_port=None,
                 single_host=None, single_port=None, base_domain=None, timeout=30.0,
-                total_timeout=120.0, max_retries=3, allow_insecure_http=false,
+                total_timeout=120.0, max_retries=3, max_requests_per_second=None,
+                allow_insecure_http=false,
                 request_verify=None, ssl_ca_cert=None, proxy_url=None, retry_backoff=0.5,
                 retry_backoff_max=8.0, default_headers=None, **sdk_options
             ))]
@@ -280,6 +285,7 @@ macro_rules! client_class {
                 timeout: f64,
                 total_timeout: f64,
                 max_retries: u32,
+                max_requests_per_second: Option<f64>,
                 allow_insecure_http: bool,
                 request_verify: Option<bool>,
                 ssl_ca_cert: Option<PathBuf>,
@@ -292,7 +298,8 @@ macro_rules! client_class {
                 let core = build(py, Args {
                     class: $pyname, api_key, profile, region, base_url, host, api_host,
                     scheme, api_scheme, port, api_port, single_host, single_port,
-                    base_domain, timeout, total_timeout, max_retries, allow_insecure_http,
+                    base_domain, timeout, total_timeout, max_retries, max_requests_per_second,
+                    allow_insecure_http,
                     request_verify, ssl_ca_cert, proxy_url, retry_backoff, retry_backoff_max,
                     default_headers, sdk_options,
                 })?;
@@ -326,6 +333,13 @@ macro_rules! client_class {
             #[getter]
             fn base_url(&self) -> &str {
                 self.core.base_url()
+            }
+
+            /// The request budget as it stands (see the docs' "Rate limits"): the rate
+            /// requests are spaced at and where it comes from, a pause after a 429 still in
+            /// force, and how many requests were refused or held back.
+            fn rate_limit_state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+                crate::rate_log::state_dict(py, &self.core.rate_limit())
             }
 
             fn __repr__(&self) -> String {

@@ -22,6 +22,7 @@ mod errors;
 mod lookups;
 mod models;
 mod page;
+mod rate_log;
 mod records;
 mod runtime;
 mod spaces;

@@ -46,9 +46,26 @@ pub struct GlobalArgs {
     /// profile). Official profiles (~/.arize/profiles) and the older config.toml are read.
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Log every HTTP request (method, URL, status, time, attempt) to stderr.
+    /// Log every HTTP request (method, URL, status, time, attempt, rate-limit waits) to
+    /// stderr.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Send at most this many requests per second (default:
+    /// ARIZE_MAX_REQUESTS_PER_SECOND, else no limit until the server sets one).
+    #[arg(long, global = true, value_name = "RPS", value_parser = requests_per_second)]
+    pub max_requests_per_second: Option<f64>,
+}
+
+/// `--max-requests-per-second`: above 0 and at most
+/// [`ax_core::config::MAX_REQUESTS_PER_SECOND`].
+fn requests_per_second(text: &str) -> Result<f64, String> {
+    let max = ax_core::config::MAX_REQUESTS_PER_SECOND;
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= max => Ok(v),
+        _ => Err(format!(
+            "must be a number of requests per second above 0 and at most {max}"
+        )),
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -455,6 +455,7 @@ impl Settings {
             api_key: self.global.api_key.clone(),
             base_url: self.global.base_url.clone(),
             profile: self.profile.as_ref().map(Chosen::layer),
+            max_requests_per_second: self.global.max_requests_per_second,
             ..Default::default()
         };
         Config::resolve(input, &process_env).map_err(CliError::Core)

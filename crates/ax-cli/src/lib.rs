@@ -106,8 +106,12 @@ impl Ctx {
                     (None, Some(e)) => format!("error: {e}"),
                     (None, None) => "no response".into(),
                 };
+                let note = match ev.rate_limit_note(std::time::Duration::ZERO) {
+                    Some(n) => format!(" [{n}]"),
+                    None => String::new(),
+                };
                 eprintln!(
-                    "[http] {} {} -> {outcome} ({ms:.1} ms, attempt {})",
+                    "[http] {} {} -> {outcome} ({ms:.1} ms, attempt {}){note}",
                     ev.method, ev.url, ev.attempt
                 );
             }));

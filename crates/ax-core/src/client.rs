@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::resolve::ResolveCache;
 use crate::task_types::{RunTasks, TaskTypes};
+use crate::transport::pacer::{Pacer, RateLimitState};
 use crate::transport::{self, ApiRequest, ApiResponse, Observer, RequestEvent};
 
 /// Cheap to clone; clones share the connection pool and the resolution cache.
@@ -51,6 +52,8 @@ struct Inner {
     cache: ResolveCache,
     task_types: TaskTypes,
     run_tasks: RunTasks,
+    /// The request budget every clone, thread and task shares.
+    pacer: Pacer,
 }
 
 impl std::fmt::Debug for Client {
@@ -167,6 +170,7 @@ impl Client {
     /// Builds a client. Does not perform any request.
     pub fn new(config: Config) -> Result<Client> {
         let http = build_http(&config)?;
+        let pacer = Pacer::new(config.max_requests_per_second);
         let root = config.base_url.as_str().trim_end_matches('/').to_owned();
         Ok(Client {
             inner: Arc::new(Inner {
@@ -176,6 +180,7 @@ impl Client {
                 cache: ResolveCache::new(Duration::from_secs(30)),
                 task_types: TaskTypes::default(),
                 run_tasks: RunTasks::default(),
+                pacer,
             }),
             observer: None,
             own_pool: None,
@@ -253,9 +258,16 @@ impl Client {
             &self.inner.config,
             &self.inner.root,
             self.observer.as_ref(),
+            &self.inner.pacer,
             req,
         )
         .await
+    }
+
+    /// The request budget as it stands: the rate requests are spaced at and why, a
+    /// `Retry-After` pause in force, and how many requests were refused or held back.
+    pub fn rate_limit(&self) -> RateLimitState {
+        self.inner.pacer.state(std::time::Instant::now())
     }
 
     pub(crate) fn cache(&self) -> &ResolveCache {

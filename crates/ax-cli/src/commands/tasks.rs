@@ -470,7 +470,7 @@ async fn wait_and_report(
     set_interrupt_note(format!(
         "stopped waiting; run {run_id} continues on the server"
     ));
-    let progress = RunProgress::new();
+    let progress = RunProgress::new(client);
     let callback = Some(progress.callback(&run_id));
     let result = match what {
         WaitFor::Id(id) => wait_for_run(client, id, opts, callback).await,

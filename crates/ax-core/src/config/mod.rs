@@ -74,6 +74,9 @@ pub struct ConfigInput {
     pub total_timeout: Option<Duration>,
     /// Retries after the first attempt (default 3).
     pub max_retries: Option<u32>,
+    /// A ceiling on this client's request rate, in requests per second, shared by every
+    /// thread and task using it (env `ARIZE_MAX_REQUESTS_PER_SECOND`; default none).
+    pub max_requests_per_second: Option<f64>,
     /// Allow sending the key over plain `http://` to a non-loopback host (default false).
     pub allow_insecure_http: Option<bool>,
     /// Upper bound of the first retry's backoff (default 0.5 s); it doubles per retry up to
@@ -112,6 +115,7 @@ impl std::fmt::Debug for ConfigInput {
             .field("timeout", &self.timeout)
             .field("total_timeout", &self.total_timeout)
             .field("max_retries", &self.max_retries)
+            .field("max_requests_per_second", &self.max_requests_per_second)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("backoff_initial", &self.backoff_initial)
             .field("backoff_max", &self.backoff_max)
@@ -200,6 +204,8 @@ pub struct Config {
     pub timeout: Duration,
     pub total_timeout: Duration,
     pub max_retries: u32,
+    /// The client-side ceiling on the request rate (requests per second), if any.
+    pub max_requests_per_second: Option<f64>,
     pub backoff_initial: Duration,
     pub backoff_max: Duration,
     /// Whether TLS certificates are verified.
@@ -222,6 +228,7 @@ impl std::fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("total_timeout", &self.total_timeout)
             .field("max_retries", &self.max_retries)
+            .field("max_requests_per_second", &self.max_requests_per_second)
             .field("backoff_initial", &self.backoff_initial)
             .field("backoff_max", &self.backoff_max)
             .field("request_verify", &self.request_verify)
@@ -234,6 +241,19 @@ impl std::fmt::Debug for Config {
 
 fn header_names(headers: &[(String, String)]) -> Vec<&str> {
     headers.iter().map(|(k, _)| k.as_str()).collect()
+}
+
+/// The highest `max_requests_per_second`.
+pub const MAX_REQUESTS_PER_SECOND: f64 = 100_000.0;
+
+/// A request rate: above 0 and at most [`MAX_REQUESTS_PER_SECOND`].
+fn check_rate(name: &str, v: f64) -> Result<f64> {
+    if v.is_finite() && v > 0.0 && v <= MAX_REQUESTS_PER_SECOND {
+        return Ok(v);
+    }
+    Err(Error::Config(format!(
+        "{name} must be a number of requests per second above 0 and at most {MAX_REQUESTS_PER_SECOND}, got {v}"
+    )))
 }
 
 /// Headers a caller may not set: ours and the official SDK's built-in ones.
@@ -372,6 +392,21 @@ impl Config {
             )));
         }
 
+        let max_requests_per_second = match input.max_requests_per_second {
+            Some(v) => Some(check_rate("max_requests_per_second", v)?),
+            None => match env("ARIZE_MAX_REQUESTS_PER_SECOND") {
+                Some(raw) => Some(check_rate(
+                    "ARIZE_MAX_REQUESTS_PER_SECOND",
+                    raw.trim().parse::<f64>().map_err(|_| {
+                        Error::Config(format!(
+                            "ARIZE_MAX_REQUESTS_PER_SECOND must be a number of requests per second, got {raw:?}"
+                        ))
+                    })?,
+                )?),
+                None => None,
+            },
+        };
+
         let request_verify = match input.request_verify {
             Some(v) => v,
             None => match env("ARIZE_REQUEST_VERIFY") {
@@ -433,6 +468,7 @@ impl Config {
             timeout,
             total_timeout,
             max_retries,
+            max_requests_per_second,
             backoff_initial,
             backoff_max,
             request_verify,

@@ -1,5 +1,6 @@
 //! HTTP transport: request/response types, authentication headers, timeouts and retries.
 
+pub mod pacer;
 pub mod problem;
 pub mod retry;
 #[cfg(test)]
@@ -99,6 +100,37 @@ pub struct RequestEvent {
     pub elapsed: Duration,
     /// 1 for the first attempt.
     pub attempt: u32,
+    /// How long the attempt waited for the client's request budget before it went out
+    /// (a rate limit: see [`pacer`]).
+    pub held: Duration,
+    /// The rate the client's requests were spaced at (requests per second), if any.
+    pub rate: Option<f64>,
+    /// After a 429: how long every request of the client now waits.
+    pub pause: Option<Duration>,
+}
+
+impl RequestEvent {
+    /// What the client's request budget did around this attempt, in words, when it did
+    /// anything worth telling: a 429's pause for every request, or a wait of at least
+    /// `min_held` before this one went out.
+    pub fn rate_limit_note(&self, min_held: Duration) -> Option<String> {
+        let pace = match self.rate {
+            Some(r) => format!("; requests are spaced at {r:.3}/s"),
+            None => String::new(),
+        };
+        if let Some(pause) = self.pause {
+            return Some(format!(
+                "rate limited (429): every request of this client waits {:.2} s{pace}",
+                pause.as_secs_f64()
+            ));
+        }
+        (self.held >= min_held && !self.held.is_zero()).then(|| {
+            format!(
+                "held back {:.2} s by the rate limit{pace}",
+                self.held.as_secs_f64()
+            )
+        })
+    }
 }
 
 /// Observer callback type.
@@ -210,12 +242,15 @@ async fn attempt_once(
     }
 }
 
-/// Runs one API call with retries, per-attempt and total timeouts.
+/// Runs one API call with retries, per-attempt and total timeouts, within the client's
+/// request budget (`pacer`). A 429 that says when to come back (`Retry-After`) is retried
+/// until the total timeout, whatever `max_retries`; other failures count against it.
 pub(crate) async fn execute(
     http: &reqwest::Client,
     config: &Config,
     root: &str,
     observer: Option<&Observer>,
+    pacer: &pacer::Pacer,
     req: ApiRequest,
 ) -> Result<ApiResponse> {
     let url = build_url(root, &req.path, &req.query)?;
@@ -230,8 +265,27 @@ pub(crate) async fn execute(
     let start = Instant::now();
     let deadline = start + config.total_timeout;
     let mut attempt: u32 = 0;
+    // Attempts that count against `max_retries` (all but 429s with a `Retry-After`).
+    let mut failures: u32 = 0;
+    let mut refused: Option<crate::error::ApiError> = None;
     loop {
         attempt += 1;
+        let hold = pacer.reserve(Instant::now());
+        if !hold.wait.is_zero() {
+            if hold.wait >= deadline.saturating_duration_since(Instant::now()) {
+                // The budget allows no attempt in time: the last 429 says why, if any.
+                return Err(match refused {
+                    Some(api) => Error::Api(api),
+                    None => Error::Timeout {
+                        method: method_s,
+                        url: url_s,
+                        attempts: attempt - 1,
+                        elapsed: start.elapsed(),
+                    },
+                });
+            }
+            tokio::time::sleep(hold.wait).await;
+        }
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
             return Err(Error::Timeout {
@@ -245,7 +299,7 @@ pub(crate) async fn execute(
         let t0 = Instant::now();
         let mut outcome = attempt_once(http, &req.method, &url, body.as_ref(), per_attempt).await;
         let elapsed = t0.elapsed();
-        let emit = |status: Option<u16>, error: Option<String>| {
+        let emit = |status: Option<u16>, error: Option<String>, pause: Option<Duration>| {
             if let Some(obs) = observer {
                 obs(&RequestEvent {
                     method: method_s.clone(),
@@ -254,10 +308,14 @@ pub(crate) async fn execute(
                     error,
                     elapsed,
                     attempt,
+                    held: hold.wait,
+                    rate: hold.rate,
+                    pause,
                 });
             }
         };
-        let may_retry = attempt <= config.max_retries;
+        failures += 1;
+        let may_retry = failures <= config.max_retries;
         if let Attempt::BodyLost {
             status,
             headers,
@@ -273,7 +331,7 @@ pub(crate) async fn execute(
                 Attempt::Response(status, headers, Bytes::new())
             } else if req.retry == RetryClass::NonIdempotent {
                 // The server applied the request; resending it could apply it twice.
-                emit(Some(status), Some(format!("body lost: {message}")));
+                emit(Some(status), Some(format!("body lost: {message}")), None);
                 return Err(Error::ResponseBodyLost {
                     method: method_s,
                     url: url_s,
@@ -289,7 +347,12 @@ pub(crate) async fn execute(
         }
         let failure = match outcome {
             Attempt::Response(status, headers, bytes) => {
-                emit(Some(status), None);
+                let retry_after = headers
+                    .get(RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+                let pause = pacer.observe(Instant::now(), t0, status, &headers, retry_after);
+                emit(Some(status), None, pause);
                 if (200..300).contains(&status) {
                     return Ok(ApiResponse {
                         status,
@@ -297,10 +360,6 @@ pub(crate) async fn execute(
                         headers,
                     });
                 }
-                let retry_after = headers
-                    .get(RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
                 let mut secrets = vec![config.api_key.expose().to_owned()];
                 if let Some(proxy) = &config.proxy {
                     secrets.extend(proxy.secrets());
@@ -315,6 +374,13 @@ pub(crate) async fn execute(
                     attempt,
                     &secrets,
                 );
+                if pause.is_some() {
+                    // The server said when to come back: the pause is the client's (every
+                    // request waits it out once, in `reserve`), and this is no failure.
+                    failures -= 1;
+                    refused = Some(api);
+                    continue;
+                }
                 if !may_retry || !retry::status_is_retryable(status, req.retry) {
                     return Err(Error::Api(api));
                 }
@@ -340,7 +406,7 @@ pub(crate) async fn execute(
             ),
             Failure::Io(m) => ("connection error", m.clone()),
         };
-        emit(None, Some(format!("{kind}: {message}")));
+        emit(None, Some(format!("{kind}: {message}")), None);
         let final_error = match failure {
             Failure::Connect(message) => Error::Connect {
                 method: method_s.clone(),
