@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from arize_ax import Client
 from arize_ax import errors as E
@@ -65,11 +67,27 @@ def test_create_retried_on_429(client: Client, emu: EmulatorServer, org_id: str)
 
 
 def test_rate_limit_error_carries_retry_after(emu: EmulatorServer) -> None:
-    c = Client(api_key=emu.api_key, base_url=emu.url, max_retries=0)
+    # A Retry-After past the total timeout: raised at once, with the server's figure.
+    c = Client(api_key=emu.api_key, base_url=emu.url, max_retries=0, total_timeout=3)
     emu.add_fault(method="GET", path="/v2/spaces", status=429, retry_after="7", count=1)
+    t0 = time.perf_counter()
     with pytest.raises(E.RateLimitError) as info:
         c.spaces.list()
     assert info.value.retry_after == 7.0
+    assert time.perf_counter() - t0 < 3
+
+
+def test_a_429_that_says_when_is_retried_whatever_max_retries(emu: EmulatorServer) -> None:
+    c = Client(api_key=emu.api_key, base_url=emu.url, max_retries=0)
+    emu.add_fault(method="GET", path="/v2/spaces", status=429, retry_after="1", count=2)
+    t0 = time.perf_counter()
+    assert len(c.spaces.list(limit=1)) == 1
+    assert time.perf_counter() - t0 >= 2  # two pauses of a second each
+    assert c.rate_limit_state()["refused"] == 2
+    # Without Retry-After a 429 is a failure like the others: max_retries=0 gives up.
+    emu.add_fault(method="GET", path="/v2/spaces", status=429, count=1)
+    with pytest.raises(E.RateLimitError):
+        c.spaces.list(limit=1)
 
 
 def test_non_json_error_page(emu: EmulatorServer) -> None:

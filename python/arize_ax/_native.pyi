@@ -47,6 +47,7 @@ class Client:
         timeout: float = 30.0,
         total_timeout: float = 120.0,
         max_retries: int = 3,
+        max_requests_per_second: float | None = None,
         allow_insecure_http: bool = False,
         request_verify: bool | None = None,
         ssl_ca_cert: str | os.PathLike[str] | None = None,
@@ -107,8 +108,19 @@ class Client:
 
         ``timeout`` bounds each attempt and ``total_timeout`` the whole call, retries
         and backoff included. Idempotent requests are retried up to ``max_retries``
-        times on 429 (honouring ``Retry-After``), 500/502/503/504 and connection errors; a
-        create is never resent once it may have reached the server. Retry ``n`` waits a
+        times on 500/502/503/504, connection errors and a 429 without ``Retry-After``; a
+        create is never resent once it may have reached the server (a 429 is a refusal,
+        so it is resent).
+
+        Rate limits: all requests of a client (every thread and asyncio task using it)
+        share one budget. A 429 with ``Retry-After`` pauses them all once, and is retried
+        until ``total_timeout`` whatever ``max_retries``; when the server states its rate
+        (``RateLimit-Policy``, ``RateLimit-Limit`` or ``X-RateLimit-Limit``), requests are
+        spaced at 95 % of it from then on. ``max_requests_per_second`` (env
+        ``ARIZE_MAX_REQUESTS_PER_SECOND``) spaces them from the first request, e.g. a
+        share of a quota that several processes use; above 0, at most 100000, else
+        ``ConfigError``. Waits show in the ``arize_ax`` logger (a 429 as a WARNING, a
+        request held back a second or more as INFO) and in :meth:`rate_limit_state`. Retry ``n`` waits a
         random time below ``retry_backoff * 2**(n-1)`` seconds, capped at
         ``retry_backoff_max`` (full jitter), unless the server sent ``Retry-After``. The
         key is never sent over plain ``http://`` to a non-loopback host unless
@@ -147,6 +159,14 @@ class Client:
         """
     @property
     def base_url(self) -> str: ...
+    def rate_limit_state(self) -> dict[str, Any]:
+        """The client's request budget as it stands: ``rate`` (requests per second the
+        requests are spaced at, or ``None``), ``source`` (``"max_requests_per_second"``,
+        ``"the server's rate-limit headers"`` or ``"the requests admitted before a 429"``),
+        ``paused_for`` (seconds every request still waits after a 429), ``refused`` (429
+        answers seen), ``refused_after_first`` (those sent after the first 429 was seen),
+        ``held`` and ``held_for`` (requests that waited for the budget, and the seconds in
+        all)."""
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> bool: ...
     @property
@@ -197,6 +217,7 @@ class AsyncClient:
         timeout: float = 30.0,
         total_timeout: float = 120.0,
         max_retries: int = 3,
+        max_requests_per_second: float | None = None,
         allow_insecure_http: bool = False,
         request_verify: bool | None = None,
         ssl_ca_cert: str | os.PathLike[str] | None = None,
@@ -257,8 +278,19 @@ class AsyncClient:
 
         ``timeout`` bounds each attempt and ``total_timeout`` the whole call, retries
         and backoff included. Idempotent requests are retried up to ``max_retries``
-        times on 429 (honouring ``Retry-After``), 500/502/503/504 and connection errors; a
-        create is never resent once it may have reached the server. Retry ``n`` waits a
+        times on 500/502/503/504, connection errors and a 429 without ``Retry-After``; a
+        create is never resent once it may have reached the server (a 429 is a refusal,
+        so it is resent).
+
+        Rate limits: all requests of a client (every thread and asyncio task using it)
+        share one budget. A 429 with ``Retry-After`` pauses them all once, and is retried
+        until ``total_timeout`` whatever ``max_retries``; when the server states its rate
+        (``RateLimit-Policy``, ``RateLimit-Limit`` or ``X-RateLimit-Limit``), requests are
+        spaced at 95 % of it from then on. ``max_requests_per_second`` (env
+        ``ARIZE_MAX_REQUESTS_PER_SECOND``) spaces them from the first request, e.g. a
+        share of a quota that several processes use; above 0, at most 100000, else
+        ``ConfigError``. Waits show in the ``arize_ax`` logger (a 429 as a WARNING, a
+        request held back a second or more as INFO) and in :meth:`rate_limit_state`. Retry ``n`` waits a
         random time below ``retry_backoff * 2**(n-1)`` seconds, capped at
         ``retry_backoff_max`` (full jitter), unless the server sent ``Retry-After``. The
         key is never sent over plain ``http://`` to a non-loopback host unless
@@ -297,6 +329,14 @@ class AsyncClient:
         """
     @property
     def base_url(self) -> str: ...
+    def rate_limit_state(self) -> dict[str, Any]:
+        """The client's request budget as it stands: ``rate`` (requests per second the
+        requests are spaced at, or ``None``), ``source`` (``"max_requests_per_second"``,
+        ``"the server's rate-limit headers"`` or ``"the requests admitted before a 429"``),
+        ``paused_for`` (seconds every request still waits after a 429), ``refused`` (429
+        answers seen), ``refused_after_first`` (those sent after the first 429 was seen),
+        ``held`` and ``held_for`` (requests that waited for the budget, and the seconds in
+        all)."""
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> bool: ...
     @property
