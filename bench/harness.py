@@ -20,8 +20,12 @@ from pathlib import Path
 from typing import Any
 
 BENCH = Path(__file__).resolve().parent
-OURS_PY = BENCH / ".venv-ours" / "bin" / "python"
-OURS_AX = BENCH / ".venv-ours" / "bin" / "ax"
+# Ours is setup.sh's release build; BENCH_OURS_VENV=<venv> takes ours (the measured Python
+# and the emulator's `ax`) from another venv, e.g. the repository's .venv with a debug build
+# to try a scenario without rebuilding (its figures are not the bench's).
+OURS_VENV = Path(os.environ.get("BENCH_OURS_VENV") or BENCH / ".venv-ours")
+OURS_PY = OURS_VENV / "bin" / "python"
+OURS_AX = OURS_VENV / "bin" / "ax"
 OFF_PY = BENCH / ".venv-official" / "bin" / "python"
 OFF_AX = BENCH / ".venv-official" / "bin" / "ax"
 RAW = BENCH / "rawfetch" / "target" / "release" / "rawfetch"
@@ -348,6 +352,12 @@ def format_table(rows: list[dict[str, Any]]) -> str:
             )
         if r["scenario"] == 8:
             ratio += f"; first / warm {r['first_over_warm']:.2f}"
+        if r["scenario"] == 9:  # the peer column is the ideal time
+            ratio = (
+                f"ours = {r['wall_over_ideal']:.2f}x ideal; requests admitted "
+                f"{o['admitted']:.0f}, refused {o['refused']:.0f}, "
+                f"{r['late_share']:.1%} refused after the first 429"
+            )
         rss = f"{fmt_mb(o.get('peak_rss_kb'))} / {fmt_mb(p.get('peak_rss_kb'))}"
         if o.get("rss_delta_kb") and p.get("rss_delta_kb"):
             rss += f" (growth {fmt_mb(o['rss_delta_kb'])} / {fmt_mb(p['rss_delta_kb'])})"

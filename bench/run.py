@@ -30,6 +30,7 @@ from typing import Any
 
 import first_call
 import network
+import ratelimit
 from harness import (
     CORE,
     N_RUNS,
@@ -461,6 +462,10 @@ class Bench:
     def s8(self) -> None:
         first_call.scenario8(self)
 
+    # ---- 9. under a sustained rate limit (bench/ratelimit.py)
+    def s9(self) -> None:
+        ratelimit.scenario9(self)
+
     # ---- 6. emulator throughput
     def s6(self) -> None:
         self.seed()
@@ -513,7 +518,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8", help="comma-separated subset of 1..8")
+    ap.add_argument(
+        "--scenarios", default="1,2,3,4,5,6,7,8,9", help="comma-separated subset of 1..9"
+    )
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     ap.add_argument(
         "--reps", type=int, default=0, help="repetitions per side (overrides the defaults)"
