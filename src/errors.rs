@@ -100,6 +100,12 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             fields.set_item("elapsed", elapsed.as_secs_f64())?;
             "RequestTimeoutError"
         }
+        Error::RateBudget { method, url, .. } => {
+            fields.set_item("method", method)?;
+            fields.set_item("url", url)?;
+            fields.set_item("attempts", 0)?;
+            "RequestTimeoutError"
+        }
         Error::UnknownOutcome { method, url, .. } => {
             fields.set_item("method", method)?;
             fields.set_item("url", url)?;

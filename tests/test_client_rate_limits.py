@@ -18,11 +18,12 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from arize_ax import AsyncClient, Client
-from arize_ax.errors import RateLimitError
+from arize_ax.errors import RateLimitError, RequestTimeoutError
 from arize_ax.testing import EmulatorServer
 from conftest import SpaceKit
 
@@ -129,9 +130,11 @@ def test_wait_for_a_thousand_runs(emu: EmulatorServer, kit: SpaceKit, side: str)
 def test_a_429_pauses_everyone_once_and_creates_are_not_duplicated(
     emu: EmulatorServer, kit: SpaceKit, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # No headers are needed for this: a burst of creates meets the bucket, the 429s say
-    # when to come back, and each create is sent again only because it was refused.
+    # A burst of creates meets the bucket (or, if the first answer told the rate in time,
+    # is paced) and three 429s that say when to come back: each create is sent again only
+    # because it was refused.
     limited(emu, rps=20.0, burst=2)
+    emu.add_fault(method="POST", path="/v2/spaces", status=429, retry_after="1", count=3)
     c = client(emu)
     org = kit.space["organization_id"]
     names = sorted(f"paced-{i}" for i in range(12))
@@ -142,7 +145,7 @@ def test_a_429_pauses_everyone_once_and_creates_are_not_duplicated(
     emu.clear_rate_limit()
     listed = [s.name for s in client(emu).spaces.list_all() if s.name.startswith("paced-")]
     assert sorted(listed) == names  # each once
-    assert emu.rate_limit_stats()["refused"] >= 1
+    assert c.rate_limit_state()["refused"] >= 3
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert warnings and "rate limited (429)" in warnings[0].getMessage()
     assert emu.api_key not in caplog.text
@@ -162,14 +165,23 @@ def test_max_requests_per_second_spaces_requests(emu: EmulatorServer) -> None:
         client(emu, max_requests_per_second=0)
 
 
-def test_a_retry_after_past_the_total_timeout_fails_at_once(emu: EmulatorServer) -> None:
+def test_a_wait_past_the_total_timeout_fails_at_once(emu: EmulatorServer) -> None:
     limited(emu, rps=0.05, burst=1)  # the next token in 20 s
     c = client(emu, total_timeout=3.0)
     c.spaces.list(limit=1)
+    # The client knows the rate: nothing is sent, and the error says why.
     t0 = time.perf_counter()
-    with pytest.raises(RateLimitError):
+    with pytest.raises(RequestTimeoutError, match="rate limit"):
         c.spaces.list(limit=1)
     assert time.perf_counter() - t0 < 3.0
+    assert emu.rate_limit_stats()["admitted"] + emu.rate_limit_stats()["refused"] == 1
+    # A client that does not know it yet meets the 429, whose Retry-After is too late.
+    fresh = client(emu, total_timeout=3.0)
+    t0 = time.perf_counter()
+    with pytest.raises(RateLimitError) as info:
+        fresh.spaces.list(limit=1)
+    assert time.perf_counter() - t0 < 3.0
+    assert info.value.retry_after is not None and info.value.retry_after > 3
 
 
 def _process_walk(url: str, key: str, space_id: str, rps: float) -> tuple[list[str], int]:
@@ -209,3 +221,31 @@ def test_cli_shows_rate_limit_waits(emu: EmulatorServer, tmp_path: Any) -> None:
     assert emu.api_key not in out.stderr
     bad = ax("spaces", "list", "--max-requests-per-second", "0")
     assert bad.returncode == 2 and "max-requests-per-second" in bad.stderr, bad.stderr
+
+
+def test_cli_wait_progress_says_when_the_limit_holds_it_back(
+    emu: EmulatorServer, kit: SpaceKit, tmp_path: Any
+) -> None:
+    emu.set_run_timeline(pending_ms=300, running_ms=900, failure_rate=0.0, never_finish=False)
+    task = client(emu).tasks.create_evaluation_task(
+        name="paced-wait",
+        task_type="TEMPLATE_EVALUATION",
+        evaluators=[{"evaluator_id": kit.template_evaluator["id"]}],
+        project=kit.project["id"],
+    )
+    start = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    limited(emu, rps=4.0, burst=1)
+    out = subprocess.run(
+        [
+            *(sys.executable, "-m", "arize_ax", "tasks", "trigger-run", task.id),
+            *("--data-start-time", start, "--wait", "--poll-interval", "0.1", "-o", "json"),
+            *("--base-url", emu.url),
+        ],
+        env={"ARIZE_API_KEY": emu.api_key, "HOME": str(tmp_path), "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "COMPLETED" in out.stdout
+    assert "(held back by the rate limit: requests spaced at 3.80/s)" in out.stderr, out.stderr

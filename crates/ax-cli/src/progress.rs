@@ -28,7 +28,7 @@ pub struct RunProgress {
 }
 
 /// Waits shorter than this between two updates go unmentioned.
-const NOTED_HOLD: Duration = Duration::from_millis(500);
+const NOTED_HOLD: Duration = Duration::from_millis(50);
 
 fn describe(run: &TaskRun) -> String {
     format!(

@@ -77,6 +77,17 @@ pub enum Error {
         elapsed: Duration,
     },
 
+    /// The client's request budget (a rate limit) lets the request go only after the total
+    /// time limit: nothing was sent.
+    #[error("{method} {url}: the client's rate limit ({rate:.3} requests/s, from {origin}) lets this request go in {:.1}s, after the total timeout ends; nothing was sent", wait.as_secs_f64(), origin = rate_source)]
+    RateBudget {
+        method: String,
+        url: String,
+        wait: Duration,
+        rate: f64,
+        rate_source: String,
+    },
+
     /// A non-idempotent request may have reached the server but no response arrived.
     #[error("{method} {url} may have reached the server, but no response arrived ({message}); it was not retried because repeating it could apply it twice. Check whether it took effect (list or get the resource) before trying again")]
     UnknownOutcome {

@@ -274,9 +274,20 @@ pub(crate) async fn execute(
         if !hold.wait.is_zero() {
             if hold.wait >= deadline.saturating_duration_since(Instant::now()) {
                 // The budget allows no attempt in time: the last 429 says why, if any.
-                return Err(match refused {
-                    Some(api) => Error::Api(api),
-                    None => Error::Timeout {
+                return Err(match (refused, hold.rate) {
+                    (Some(api), _) => Error::Api(api),
+                    (None, Some(rate)) => Error::RateBudget {
+                        method: method_s,
+                        url: url_s,
+                        wait: hold.wait,
+                        rate,
+                        rate_source: pacer
+                            .state(Instant::now())
+                            .source
+                            .map_or("", |s| s.as_str())
+                            .to_owned(),
+                    },
+                    (None, None) => Error::Timeout {
                         method: method_s,
                         url: url_s,
                         attempts: attempt - 1,

@@ -87,8 +87,9 @@ struct State {
     /// paced: the quota is shared), and to what; it grows back with time.
     lowered_at: Option<Instant>,
     lowered_to: f64,
-    /// The earliest time the next request may go (even spacing).
-    next_slot: Option<Instant>,
+    /// When the last request was let go (or may go, for one still waiting): the next one
+    /// follows one interval later while requests are spaced.
+    last_slot: Option<Instant>,
     /// No request before this (a 429's `Retry-After`).
     paused_until: Option<Instant>,
     /// Recently admitted (non-429) answers, for the estimate without headers.
@@ -126,7 +127,7 @@ impl Pacer {
                 paced_since: max_requests_per_second.map(|_| Instant::now()),
                 lowered_at: None,
                 lowered_to: 1.0,
-                next_slot: None,
+                last_slot: None,
                 paused_until: None,
                 admitted: VecDeque::new(),
                 refused: 0,
@@ -180,15 +181,11 @@ impl Pacer {
             }
         }
         let rate = self.rate(&st, now).map(|(r, _)| r);
-        if let Some(r) = rate {
-            let interval = Duration::from_secs_f64(1.0 / r);
-            let slot = match st.next_slot {
-                Some(next) if next > at => next,
-                _ => at,
-            };
-            st.next_slot = Some(slot + interval);
-            at = slot;
+        if let (Some(r), Some(last)) = (rate, st.last_slot) {
+            // Spaced from the last request, even one sent before the rate was known.
+            at = at.max(last + Duration::from_secs_f64(1.0 / r));
         }
+        st.last_slot = Some(st.last_slot.map_or(at, |last| last.max(at)));
         let wait = at.saturating_duration_since(now);
         if !wait.is_zero() {
             st.held += 1;
@@ -264,7 +261,7 @@ impl Pacer {
                 _ => {}
             }
             // After the pause, requests resume one slot at a time.
-            st.next_slot = Some(until);
+            st.last_slot = None;
         }
         Some(pause)
     }

@@ -163,3 +163,21 @@ fn without_headers_a_429_sets_the_rate_the_server_admitted() {
     assert_eq!(p.observe(t0, t0, 429, &none, Some(MS(300))), Some(MS(300)));
     assert!(p.state(t0).rate.is_none());
 }
+
+#[test]
+fn the_request_after_learning_the_rate_keeps_its_distance_from_the_one_before() {
+    let p = Pacer::new(None);
+    let t0 = Instant::now();
+    assert_eq!(p.reserve(t0).wait, MS(0)); // sent before any answer
+    p.observe(
+        t0 + MS(20),
+        t0,
+        200,
+        &headers(&[("ratelimit-policy", "4;w=1")]),
+        None,
+    );
+    // Asked for 100 ms after the first: held until one interval after it.
+    let w = p.reserve(t0 + MS(100)).wait.as_secs_f64();
+    let want = 1.0 / (4.0 * HEADROOM) - 0.1;
+    assert!((w - want).abs() < 1e-6, "{w} {want}");
+}
