@@ -110,7 +110,10 @@ class Client:
         and backoff included. Idempotent requests are retried up to ``max_retries``
         times on 500/502/503/504, connection errors and a 429 without ``Retry-After``; a
         create is never resent once it may have reached the server (a 429 is a refusal,
-        so it is resent).
+        so it is resent). Retry ``n`` waits a random time below
+        ``retry_backoff * 2**(n-1)`` seconds, capped at ``retry_backoff_max`` (full
+        jitter), unless the server sent ``Retry-After``. The key is never sent over plain
+        ``http://`` to a non-loopback host unless ``allow_insecure_http``.
 
         Rate limits: all requests of a client (every thread and asyncio task using it)
         share one budget. A 429 with ``Retry-After`` pauses them all once, and is retried
@@ -120,11 +123,7 @@ class Client:
         ``ARIZE_MAX_REQUESTS_PER_SECOND``) spaces them from the first request, e.g. a
         share of a quota that several processes use; above 0, at most 100000, else
         ``ConfigError``. Waits show in the ``arize_ax`` logger (a 429 as a WARNING, a
-        request held back a second or more as INFO) and in :meth:`rate_limit_state`. Retry ``n`` waits a
-        random time below ``retry_backoff * 2**(n-1)`` seconds, capped at
-        ``retry_backoff_max`` (full jitter), unless the server sent ``Retry-After``. The
-        key is never sent over plain ``http://`` to a non-loopback host unless
-        ``allow_insecure_http``.
+        request held back a second or more as INFO) and in :meth:`rate_limit_state`.
 
         TLS and proxy:
 
@@ -280,7 +279,10 @@ class AsyncClient:
         and backoff included. Idempotent requests are retried up to ``max_retries``
         times on 500/502/503/504, connection errors and a 429 without ``Retry-After``; a
         create is never resent once it may have reached the server (a 429 is a refusal,
-        so it is resent).
+        so it is resent). Retry ``n`` waits a random time below
+        ``retry_backoff * 2**(n-1)`` seconds, capped at ``retry_backoff_max`` (full
+        jitter), unless the server sent ``Retry-After``. The key is never sent over plain
+        ``http://`` to a non-loopback host unless ``allow_insecure_http``.
 
         Rate limits: all requests of a client (every thread and asyncio task using it)
         share one budget. A 429 with ``Retry-After`` pauses them all once, and is retried
@@ -290,11 +292,7 @@ class AsyncClient:
         ``ARIZE_MAX_REQUESTS_PER_SECOND``) spaces them from the first request, e.g. a
         share of a quota that several processes use; above 0, at most 100000, else
         ``ConfigError``. Waits show in the ``arize_ax`` logger (a 429 as a WARNING, a
-        request held back a second or more as INFO) and in :meth:`rate_limit_state`. Retry ``n`` waits a
-        random time below ``retry_backoff * 2**(n-1)`` seconds, capped at
-        ``retry_backoff_max`` (full jitter), unless the server sent ``Retry-After``. The
-        key is never sent over plain ``http://`` to a non-loopback host unless
-        ``allow_insecure_http``.
+        request held back a second or more as INFO) and in :meth:`rate_limit_state`.
 
         TLS and proxy:
 
