@@ -7,7 +7,6 @@ use pyo3::prelude::*;
 use pyo3::IntoPyObjectExt;
 
 use crate::errors::ToPyErr;
-use crate::page::{warm_pandas, BindResource};
 use crate::runtime::{spawn_awaitable, wait, walk};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -59,43 +58,6 @@ where
         }
         Mode::Async => spawn_awaitable(py, make(core.clone()), convert).map(Bound::unbind),
     }
-}
-
-/// [`run`] for a call that returns one page of `R` (`list`): the pandas conversion of `R`
-/// may be warmed up while the request is in flight (see [`warm_pandas`]).
-pub fn run_list<R, F, E>(
-    py: Python<'_>,
-    mode: Mode,
-    fut: F,
-    convert: fn(Python<'_>, ax_core::Page<R>) -> PyResult<Py<PyAny>>,
-) -> PyResult<Py<PyAny>>
-where
-    R: BindResource,
-    F: Future<Output = Result<ax_core::Page<R>, E>> + Send + 'static,
-    ax_core::Page<R>: Send + 'static,
-    E: ToPyErr + Send + 'static,
-{
-    warm_pandas::<R>(py);
-    run(py, mode, fut, convert)
-}
-
-/// [`run_walk`] for a call that returns every page of `R` (`list_all`), with the warm-up
-/// of [`run_list`].
-pub fn run_list_all<R, F, E>(
-    py: Python<'_>,
-    mode: Mode,
-    core: &ax_core::Client,
-    make: impl FnOnce(ax_core::Client) -> F,
-    convert: fn(Python<'_>, ax_core::Listing<R>) -> PyResult<Py<PyAny>>,
-) -> PyResult<Py<PyAny>>
-where
-    R: BindResource,
-    F: Future<Output = Result<ax_core::Listing<R>, E>> + Send + 'static,
-    ax_core::Listing<R>: Send + 'static,
-    E: ToPyErr + Send + 'static,
-{
-    warm_pandas::<R>(py);
-    run_walk(py, mode, core, make, convert)
 }
 
 /// Converts a unit result to `None`.

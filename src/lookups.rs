@@ -10,7 +10,7 @@ use ax_core::api::lookups::{
 };
 use pyo3::prelude::*;
 
-use crate::call::{object, run, run_list, run_list_all, Mode};
+use crate::call::{object, run, run_walk, Mode};
 use crate::page::{BindResource, Page};
 use crate::records::record_class;
 use crate::warn;
@@ -148,7 +148,7 @@ macro_rules! lookup_client {
                 warn::prerelease(py, concat!($label, ".list"))?;
                 let p = ListParams { $($filter,)* limit: Some(limit), cursor, ..Default::default() };
                 let core = self.core.clone();
-                run_list(py, $mode, async move { lookups::list::<$resource>(&core, &p).await }, page_to_py::<$resource>)
+                run(py, $mode, async move { lookups::list::<$resource>(&core, &p).await }, page_to_py::<$resource>)
             }
 
             /// Every page of the listing, fetched with the next request in flight.
@@ -161,7 +161,7 @@ macro_rules! lookup_client {
             ) -> PyResult<Py<PyAny>> {
                 warn::prerelease(py, concat!($label, ".list"))?;
                 let p = ListParams { $($filter,)* limit: Some(limit), ..Default::default() };
-                run_list_all(
+                run_walk(
                     py,
                     $mode,
                     &self.core,
@@ -199,7 +199,7 @@ macro_rules! lookup_client {
             ) -> PyResult<Py<PyAny>> {
                 warn::prerelease(py, concat!($label, ".list_versions"))?;
                 let core = self.core.clone();
-                run_list(
+                run(
                     py,
                     $mode,
                     async move {
@@ -219,7 +219,7 @@ macro_rules! lookup_client {
                 limit: u32,
             ) -> PyResult<Py<PyAny>> {
                 warn::prerelease(py, concat!($label, ".list_versions"))?;
-                run_list_all(
+                run_walk(
                     py,
                     $mode,
                     &self.core,

@@ -145,51 +145,6 @@ impl Page {
     }
 }
 
-/// The resources (by collection name) whose pandas conversion was warmed in this process.
-static WARMED: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
-
-/// Called as a listing of `R` starts (before its requests): the first time in the process,
-/// when the caller has already imported pandas and pyarrow, hands an empty page of `R` to
-/// `arize_ax._frames.warm_up`, which converts it to pandas on a background thread while
-/// this thread waits on the network with the GIL released.
-///
-/// A process's first `to_pandas()` of a resource otherwise pays for pyarrow's pandas
-/// layer (`pyarrow.pandas_compat`, its version checks) and the first pass through the
-/// conversion's code paths of these column types: about 5 ms on the benchmark host, where
-/// converting 5,006 spaces takes 1.4 ms once warm (bench/README.md, "The first call").
-/// Nothing happens when pandas is not imported (a listing never imports it), and any error
-/// is ignored: the warm-up is an optimization only.
-pub fn warm_pandas<R: BindResource>(py: Python<'_>) {
-    {
-        let warmed = WARMED.lock().unwrap_or_else(|e| e.into_inner());
-        if warmed.contains(&R::COLLECTION) {
-            return;
-        }
-    }
-    // A `None` in `sys.modules` blocks an import: not imported either.
-    let imported = || -> PyResult<bool> {
-        let modules = py.import("sys")?.getattr("modules")?;
-        let loaded = |name: &str| modules.get_item(name).is_ok_and(|m| !m.is_none());
-        Ok(loaded("pandas") && loaded("pyarrow"))
-    };
-    if !imported().unwrap_or(false) {
-        return;
-    }
-    {
-        let mut warmed = WARMED.lock().unwrap_or_else(|e| e.into_inner());
-        if warmed.contains(&R::COLLECTION) {
-            return;
-        }
-        warmed.push(R::COLLECTION);
-    }
-    let empty = Page::all(ax_core::Listing::<R>::new());
-    // The warm-up only saves time: a failure to start it (at interpreter shutdown, say)
-    // must not fail the listing.
-    let _ = py
-        .import("arize_ax._frames")
-        .and_then(|m| m.call_method1("warm_up", (empty,)));
-}
-
 fn import_optional<'py>(
     py: Python<'py>,
     module: &str,

@@ -11,7 +11,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyString};
 
-use crate::call::{none, object, run, run_list, run_list_all, Mode};
+use crate::call::{none, object, run, run_walk, Mode};
 use crate::errors::validation;
 use crate::models::{Space, SpaceMembership};
 use crate::page::{BindResource, Page};
@@ -266,7 +266,7 @@ macro_rules! spaces_client {
                     cursor,
                 };
                 let core = self.core.clone();
-                run_list(
+                run(
                     py,
                     $mode,
                     async move { spaces::list(&core, &params).await },
@@ -290,7 +290,7 @@ macro_rules! spaces_client {
                     limit: Some(limit),
                     cursor: None,
                 };
-                run_list_all(
+                run_walk(
                     py,
                     $mode,
                     &self.core,

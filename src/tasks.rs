@@ -15,7 +15,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict};
 
-use crate::call::{none, object, run, run_list, run_list_all, Mode};
+use crate::call::{none, object, run, run_walk, Mode};
 use crate::convert;
 use crate::errors::validation;
 use crate::page::{BindResource, Page};
@@ -229,7 +229,7 @@ macro_rules! tasks_client {
                 warn::beta(py, "tasks.list")?;
                 let p = ListTasksParams { space, name, project, dataset, task_type, limit: Some(limit), cursor };
                 let core = self.core.clone();
-                run_list(py, $mode, async move { tasks::list(&core, &p).await }, task_page)
+                run(py, $mode, async move { tasks::list(&core, &p).await }, task_page)
             }
 
             /// Every page of tasks, fetched with the next request in flight.
@@ -247,7 +247,7 @@ macro_rules! tasks_client {
             ) -> PyResult<Py<PyAny>> {
                 warn::beta(py, "tasks.list")?;
                 let p = ListTasksParams { space, name, project, dataset, task_type, limit: Some(limit), cursor: None };
-                run_list_all(py, $mode, &self.core, |core| async move { tasks::list_listing(&core, p).await }, task_pages)
+                run_walk(py, $mode, &self.core, |core| async move { tasks::list_listing(&core, p).await }, task_pages)
             }
 
             /// A task by ID, or by name with `space`.
@@ -450,7 +450,7 @@ macro_rules! tasks_client {
                 warn::beta(py, "tasks.list_runs")?;
                 let p = ListRunsParams { status, limit: Some(limit), cursor };
                 let core = self.core.clone();
-                run_list(py, $mode, async move { runs::list_runs(&core, &task, space.as_deref(), &p).await }, run_page)
+                run(py, $mode, async move { runs::list_runs(&core, &task, space.as_deref(), &p).await }, run_page)
             }
 
             /// Every page of a task's runs.
@@ -465,7 +465,7 @@ macro_rules! tasks_client {
             ) -> PyResult<Py<PyAny>> {
                 warn::beta(py, "tasks.list_runs")?;
                 let p = ListRunsParams { status, limit: Some(limit), cursor: None };
-                run_list_all(py, $mode, &self.core, |core| async move { runs::list_runs_listing(&core, &task, space.as_deref(), p).await }, run_pages)
+                run_walk(py, $mode, &self.core, |core| async move { runs::list_runs_listing(&core, &task, space.as_deref(), p).await }, run_pages)
             }
 
             /// A run by ID (the polling endpoint).

@@ -11,18 +11,8 @@ allocates from pyarrow's system pool (see ``to_pandas``).
 
 from __future__ import annotations
 
-import os
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
-
-#: Most seconds a fork (and the interpreter's exit) waits for a running warm-up.
-WARM_UP_JOIN_TIMEOUT = 2.0
-
-_warm_ups: list[threading.Thread] = []
-_warm_ups_lock = threading.Lock()
-_fork_hook = False
 
 
 def _is_nested(arrow_type: Any) -> bool:
@@ -77,62 +67,3 @@ def to_pandas(
         return None
 
     return table.to_pandas(types_mapper=mapper, **options)
-
-
-def warm_up(empty_page: Any) -> None:
-    """Converts ``empty_page`` (an empty ``Page`` of the resource a listing is fetching) to
-    pandas on a background thread; called by the bindings as a listing starts, once per
-    resource and process, and only when pandas and pyarrow are already imported.
-
-    A process's first ``to_pandas()`` otherwise pays a few milliseconds that have nothing to
-    do with the data: pyarrow imports its pandas layer and checks pandas' version, and the
-    conversion's code paths for these column types run for the first time. Done here, that
-    work overlaps the listing's requests (the calling thread waits on the network with the
-    GIL released); the conversion of an empty page builds nothing the caller will see.
-
-    The thread is not a daemon, so the interpreter's exit waits for it (milliseconds); a
-    fork waits for it too (at most ``WARM_UP_JOIN_TIMEOUT``), since a child would otherwise
-    inherit the import and pyarrow locks it might hold, owned by a thread it does not have.
-    """
-    if not threading.main_thread().is_alive():
-        return  # the interpreter is shutting down: a new thread would not be waited for
-    thread = threading.Thread(
-        target=_warm_up, args=(empty_page,), name="arize-ax-pandas-warm-up", daemon=False
-    )
-    global _fork_hook
-    with _warm_ups_lock:
-        if not _fork_hook and hasattr(os, "register_at_fork"):
-            os.register_at_fork(before=_join_warm_ups)
-            _fork_hook = True
-        _warm_ups.append(thread)
-    try:
-        thread.start()
-    except RuntimeError:  # no new threads at interpreter shutdown
-        with _warm_ups_lock:
-            _warm_ups.remove(thread)
-
-
-def _warm_up(empty_page: Any) -> None:
-    # Thread.start() returns once this thread has run; letting go of the GIL for a moment
-    # lets the caller reach its network wait before the conversion holds the GIL (which it
-    # would otherwise keep for up to the interpreter's switch interval, 5 ms).
-    time.sleep(0.001)
-    try:
-        empty_page.to_pandas()
-    except BaseException:  # only an optimization: a failure shows on the caller's own call
-        pass
-    finally:
-        with _warm_ups_lock:
-            try:
-                _warm_ups.remove(threading.current_thread())
-            except ValueError:
-                pass
-
-
-def _join_warm_ups() -> None:
-    with _warm_ups_lock:
-        running = list(_warm_ups)
-    deadline = time.monotonic() + WARM_UP_JOIN_TIMEOUT
-    for thread in running:
-        if thread is not threading.current_thread():
-            thread.join(max(0.0, deadline - time.monotonic()))
