@@ -161,7 +161,6 @@ def test_max_requests_per_second_spaces_requests(emu: EmulatorServer) -> None:
     assert time.perf_counter() - t0 >= 0.5
     state = c.rate_limit_state()
     assert state["rate"] == 20 and state["source"] == "max_requests_per_second"
-    assert state["held"] >= 9
     with pytest.raises(ValueError, match="max_requests_per_second"):
         client(emu, max_requests_per_second=0)
 
