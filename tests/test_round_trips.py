@@ -151,8 +151,11 @@ def test_a_trigger_by_id_needs_no_get(
     assert all(isinstance(e, ValidationError) for e in errors), errors
     assert all("experiment_name" in str(e) and "TEMPLATE_EVALUATION" in str(e) for e in errors)
     seen = kinds(emu)
-    assert seen.count("POST /v2/tasks/{id}/trigger") == 20
-    assert seen.count("GET /v2/tasks/{id}") == 1 and len(seen) == 21
+    # A trigger that reaches its send after the type is known raises locally instead (on a
+    # loaded machine, some may): at most one POST each, never a run, and one GET in all.
+    posts = seen.count("POST /v2/tasks/{id}/trigger")
+    assert 1 <= posts <= 20
+    assert seen.count("GET /v2/tasks/{id}") == 1 and len(seen) == posts + 1
     assert run_count() == before
     # Fields of both kinds: only the type can tell which are foreign, so it is read first and
     # nothing is sent.
