@@ -9,6 +9,7 @@ import platform
 import re
 import shutil
 import signal
+import ssl
 import statistics
 import subprocess
 import sys
@@ -111,11 +112,16 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 class Emulator:
     """`ax emulator --port 0 --control` from bench/.venv-ours in its own process (the
-    benchmarks use the /_emulator control routes, which are off by default)."""
+    benchmarks use the /_emulator control routes, which are off by default). With
+    ``tls=True`` it serves HTTPS (HTTP/2 offered, as the real API's front end does), with a
+    CA written to ``home/ca.pem`` that every side is told to trust."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, tls: bool = False) -> None:
+        home.mkdir(parents=True, exist_ok=True)
+        self.ca_file = home / "ca.pem" if tls else None
+        extra = ["--tls", "--ca-file", str(self.ca_file)] if self.ca_file else []
         self.proc = subprocess.Popen(
-            [str(OURS_AX), "emulator", "--port", "0", "--seed", "demo", "--control"],
+            [str(OURS_AX), "emulator", "--port", "0", "--seed", "demo", "--control", *extra],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,
@@ -130,7 +136,7 @@ class Emulator:
             line = self.proc.stdout.readline()
             if not line:
                 break
-            m = re.search(r"listening on (http://\S+)", line)
+            m = re.search(r"listening on (https?://\S+)", line)
             if m:
                 self.url = m.group(1)
             m = re.search(r"Admin API key: (\S+)", line)
@@ -148,7 +154,7 @@ class Emulator:
         if auth:
             headers["authorization"] = f"Bearer {self.key}"
         req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
-        with urllib.request.urlopen(req, timeout=60) as r:
+        with urllib.request.urlopen(req, timeout=60, context=self.ssl_context()) as r:
             raw = r.read()
         return json.loads(raw) if raw else None
 
@@ -158,13 +164,21 @@ class Emulator:
     def api(self, method: str, path: str, body: Any = None) -> Any:
         return self._call(method, path, body, auth=True)
 
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """With TLS: a context trusting the emulator's CA."""
+        return ssl.create_default_context(cafile=str(self.ca_file)) if self.ca_file else None
+
     def sdk_env(self) -> dict[str, str]:
-        return {
+        env = {
             "ARIZE_API_KEY": self.key,
-            "ARIZE_API_SCHEME": "http",
+            "ARIZE_API_SCHEME": "https" if self.ca_file else "http",
             "ARIZE_API_HOST": "127.0.0.1",
             "ARIZE_API_PORT": str(self.port),
         }
+        if self.ca_file:
+            # Both clients (and the official CLI, through the SDK) read it.
+            env["ARIZE_SSL_CA_CERT"] = str(self.ca_file)
+        return env
 
     def peak_rss_kb(self) -> int:
         try:

@@ -68,9 +68,9 @@ MINIMAL: dict[str, tuple[int, str]] = {
     "list-spaces": (-1, "one request per page of 100, each needing the previous cursor"),
     "list-tasks": (-1, "one request per page of 100, each needing the previous cursor"),
     "cli tasks list --space NAME": (
-        2,
-        "a new connection (TCP handshake), then GET /v2/tasks?space_name= and the exact "
-        "space at once (+ process start)",
+        3,
+        "a new connection (TCP and TLS 1.3 handshakes), then GET /v2/tasks?space_name= and "
+        "the exact space at once (+ process start)",
     ),
 }
 CASES = {
@@ -86,7 +86,7 @@ CASES = {
 
 def create_spaces(emu: Emulator, org: str, n: int) -> str:
     """Creates spaces net-space-00000.. over one keep-alive connection; returns the last ID."""
-    conn = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=30)
+    conn = http.client.HTTPSConnection("127.0.0.1", emu.port, timeout=30, context=emu.ssl_context())
     headers = {"authorization": f"Bearer {emu.key}", "content-type": "application/json"}
     last = ""
     for i in range(n):
@@ -104,7 +104,9 @@ def create_spaces(emu: Emulator, org: str, n: int) -> str:
 class Network:
     def __init__(self, tmp: Path, reps: int) -> None:
         self.reps = reps
-        self.emu = Emulator(tmp / "net-emu-home")
+        # HTTPS, as the real API: a new connection costs a TLS handshake too, and the client
+        # may multiplex requests over HTTP/2 (the official SDK speaks HTTP/1.1).
+        self.emu = Emulator(tmp / "net-emu-home", tls=True)
         self.tmp = tmp
         seed = self.emu.control("GET", "/seed")
         org = seed["spaces"][0]["organization_id"]
@@ -142,7 +144,7 @@ class Network:
         (prof / "bench.toml").write_text(
             '[profile]\nname = "bench"\n[auth]\nauth_method = "api-key"\n'
             f'api_key = "{self.emu.key}"\n[routing]\napi_host = "127.0.0.1"\n'
-            'api_scheme = "http"\n[update]\nenabled = false\n[output]\nformat = "json"\n'
+            'api_scheme = "https"\n[update]\nenabled = false\n[output]\nformat = "json"\n'
         )
         (self.peer_home / ".arize" / ".active_profile").write_text("bench")
         self.ours_home = tmp / "net-ours-home"
@@ -153,7 +155,11 @@ class Network:
         return clean_env(HOME=str(self.ours_home), **self.emu.sdk_env())
 
     def peer_cli_env(self) -> dict[str, str]:
-        return clean_env(HOME=str(self.peer_home), ARIZE_API_PORT=str(self.emu.port))
+        return clean_env(
+            HOME=str(self.peer_home),
+            ARIZE_API_PORT=str(self.emu.port),
+            ARIZE_SSL_CA_CERT=str(self.emu.ca_file),
+        )
 
     def requests(self) -> list[str]:
         return [f"{r['method']} {r['path']}" for r in self.emu.control("GET", "/requests")]

@@ -259,6 +259,12 @@ where
 /// How many clients' walk pools one thread keeps (least recently used first out).
 const WALK_POOLS: usize = 4;
 
+/// A client whose quickest answer took at least this long talks to a server across a
+/// network: there a walk gains nothing from the calling thread's runtime (the round trips
+/// dwarf the wake-ups it saves) and would pay a new connection for its own pool (a TCP
+/// handshake, and TLS's), so it runs on the shared runtime and its connections.
+const FAR_SERVER: std::time::Duration = std::time::Duration::from_millis(3);
+
 /// A thread's current-thread runtime for long listings, and the connection pools it drives.
 struct Walker {
     pid: u32,
@@ -281,6 +287,10 @@ thread_local! {
 /// works, then reads the response. Measured on 20,000 tasks over loopback: about 25 % less
 /// client CPU and wall time (bench/README.md).
 ///
+/// That is for a server close by. A client whose answers show a server across a network
+/// ([`FAR_SERVER`]) walks on the shared runtime instead, reusing the connection its earlier
+/// calls left open: one handshake fewer, which is what counts there.
+///
 /// The walk uses a connection pool of its own per (thread, client) (see
 /// `ax_core::Client::new_pool`), kept for the next walk of this thread; only GET
 /// requests go through it, so a connection that went stale while the thread was elsewhere
@@ -296,6 +306,9 @@ where
     T: Send,
     E: ToPyErr + Send,
 {
+    if core.fastest_answer().is_some_and(|d| d >= FAR_SERVER) {
+        return wait(py, make(core.clone()));
+    }
     let pid = std::process::id();
     let taken = WALKER.with(|w| w.borrow_mut().take());
     let mut walker = match taken {

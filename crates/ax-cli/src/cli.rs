@@ -334,8 +334,8 @@ pub struct EmulatorArgs {
     /// Obsolete: the control routes are off unless --control is given
     #[arg(long, hide = true, conflicts_with = "control")]
     pub no_control: bool,
-    /// Serve HTTPS with a certificate signed by a CA generated at start; the CA is
-    /// written to a file (see --ca-file) for ARIZE_SSL_CA_CERT
+    /// Serve HTTPS (HTTP/2 and HTTP/1.1) with a certificate signed by a CA generated at
+    /// start; the CA is written to a file (see --ca-file) for ARIZE_SSL_CA_CERT
     #[arg(long)]
     pub tls: bool,
     /// With --tls: where to write the CA certificate (PEM) [default: a file in the

@@ -1,6 +1,7 @@
 //! The API client: one pooled HTTP client, the resolved configuration, the name-resolution
 //! cache and an optional observer, shared by every clone.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
@@ -54,6 +55,8 @@ struct Inner {
     run_tasks: RunTasks,
     /// The request budget every clone, thread and task shares.
     pacer: Pacer,
+    /// The quickest successful call so far, in microseconds (`u64::MAX` before the first).
+    fastest_us: AtomicU64,
 }
 
 impl std::fmt::Debug for Client {
@@ -181,6 +184,7 @@ impl Client {
                 task_types: TaskTypes::default(),
                 run_tasks: RunTasks::default(),
                 pacer,
+                fastest_us: AtomicU64::new(u64::MAX),
             }),
             observer: None,
             own_pool: None,
@@ -253,7 +257,7 @@ impl Client {
 
     /// Sends one API call (with retries); non-2xx becomes [`Error::Api`].
     pub async fn send(&self, req: ApiRequest) -> Result<ApiResponse> {
-        transport::execute(
+        let sent = transport::execute(
             &self.http()?,
             &self.inner.config,
             &self.inner.root,
@@ -261,7 +265,24 @@ impl Client {
             &self.inner.pacer,
             req,
         )
-        .await
+        .await;
+        if let Ok(resp) = &sent {
+            let us = u64::try_from(resp.elapsed.as_micros()).unwrap_or(u64::MAX - 1);
+            self.inner.fastest_us.fetch_min(us, Ordering::Relaxed);
+        }
+        sent
+    }
+
+    /// How long this client's quickest successful request took (the attempt that got the
+    /// answer, from sending to the whole body; a new connection's handshakes included), or
+    /// `None` before the first. It bounds the round trip to the server from above: near
+    /// (loopback, the same host) when it is a millisecond or less, across a network when it
+    /// is tens of milliseconds.
+    pub fn fastest_answer(&self) -> Option<Duration> {
+        match self.inner.fastest_us.load(Ordering::Relaxed) {
+            u64::MAX => None,
+            us => Some(Duration::from_micros(us)),
+        }
     }
 
     /// The request budget as it stands: the rate requests are spaced at and why, a
@@ -297,6 +318,7 @@ mod tests {
         assert!(pool.is_for(&a) && pool.is_for(&a.clone()));
         assert!(!pool.is_for(&b));
         assert!(b.with_pool(&pool).is_none());
+        assert_eq!(a.fastest_answer(), None);
         let via = a.with_pool(&pool).unwrap();
         assert_eq!(via.base_url(), a.base_url());
         assert!(pool.is_for(&via));

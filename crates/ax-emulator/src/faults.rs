@@ -445,6 +445,13 @@ pub struct RequestRecord {
     /// `"latency"`); `None` when no fault fired.
     #[serde(default)]
     pub fault_action: Option<String>,
+    /// The connection the request came on: 1 for the emulator's first, counting up (0 when
+    /// unknown). Requests with the same number shared a connection.
+    #[serde(default)]
+    pub connection: u64,
+    /// The protocol it came in: `"HTTP/1.1"` or `"HTTP/2"` (HTTP/2 is offered over TLS).
+    #[serde(default)]
+    pub http_version: String,
 }
 
 /// Bounded log of requests: the oldest records are dropped beyond the capacity.
@@ -609,6 +616,8 @@ mod tests {
                 status: 200,
                 fault: false,
                 fault_action: None,
+                connection: 1,
+                http_version: "HTTP/1.1".into(),
             });
         }
         let snap = log.snapshot();

@@ -5,7 +5,8 @@
 //! The round trip is `ms` plus a uniform draw from `[-jitter_ms, +jitter_ms]`. It is set
 //! at start ([`crate::EmulatorOptions::latency`], `ax emulator --latency MS[:JITTER]`) and
 //! changed at run time ([`Control::set_latency`], `PUT /_emulator/latency`); a reset keeps
-//! it. The control routes themselves are never delayed.
+//! it. The control routes themselves are never delayed. The waits end within a fraction of
+//! a millisecond of the draw (see [`crate::precise_sleep`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -142,7 +143,7 @@ impl LatencyState {
             }
         }
         if !total.is_zero() {
-            tokio::time::sleep(total).await;
+            crate::precise_sleep::sleep(total).await;
         }
     }
 }

@@ -180,6 +180,7 @@ mod faults;
 mod ids;
 mod json_out;
 mod latency;
+mod precise_sleep;
 mod problem;
 mod rate_limit;
 mod resources;
@@ -240,7 +241,8 @@ pub struct EmulatorOptions {
     /// Accept enum values in any case (and `-` for `_`). Default false (faithful).
     pub lenient: bool,
     /// Serve HTTPS with a certificate signed by a CA generated at start (see
-    /// [`Emulator::ca_cert_pem`]). Default false (plain HTTP).
+    /// [`Emulator::ca_cert_pem`]), offering HTTP/2 and HTTP/1.1 by TLS ALPN. Default false
+    /// (plain HTTP; HTTP/2 only to a client that opens with its preface).
     pub tls: bool,
     /// Print one line per `/v2` request to stderr (method, path and query, status, time,
     /// fault). Request headers, and so API keys, are never printed. Default false.

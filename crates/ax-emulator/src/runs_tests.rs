@@ -62,6 +62,28 @@ fn lifecycle_by_time() {
     assert!(c.failure_reason.is_none());
 }
 
+/// A burst's later runs carry `created_at` labels pushed a few ms ahead by the strictly
+/// increasing clock; their timeline still counts from when they were really created.
+#[test]
+fn the_timeline_counts_from_the_real_creation() {
+    let t = RunTimeline {
+        pending_ms: 100,
+        running_ms: 400,
+        ..Default::default()
+    };
+    let now = chrono::Utc::now().timestamp_millis();
+    let label = now + 40; // the 41st run of a burst
+    let r = run(Plan::draw(&t, 10, 1), label);
+    let born = r.born_ms;
+    assert!((now..label).contains(&born), "{born} not in {now}..{label}");
+    assert_eq!(r.snapshot(born + 100).started_ms, Some(born + 100));
+    assert_eq!(r.snapshot(born + 600).finished_ms, Some(born + 500));
+    // Never started before its label: with no pending time, it starts at the label.
+    let quick = RunTimeline { pending_ms: 0, ..t };
+    let r = run(Plan::draw(&quick, 10, 1), label);
+    assert_eq!(r.snapshot(label + 1).started_ms, Some(label));
+}
+
 #[test]
 fn failures_cancel_and_never_finish() {
     let t = RunTimeline {

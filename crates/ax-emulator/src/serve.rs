@@ -1,4 +1,5 @@
-//! The accept loop: one HTTP/1.1 connection task per socket (optionally behind TLS), each
+//! The accept loop: one connection task per socket (optionally behind TLS), serving HTTP/1.1
+//! or HTTP/2 (chosen by TLS ALPN, or by the client's first bytes over plain TCP), each
 //! request carrying a [`ConnKill`] handle so that faults can drop the connection, and
 //! graceful shutdown.
 
@@ -11,9 +12,9 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::Router;
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{oneshot, watch, Notify};
@@ -34,14 +35,22 @@ pub(crate) struct ConnKill(Arc<KillState>);
 struct KillState {
     notify: Notify,
     reset: AtomicBool,
+    /// The connection's number: 1 for the server's first.
+    serial: u64,
 }
 
 impl ConnKill {
-    fn new() -> ConnKill {
+    fn new(serial: u64) -> ConnKill {
         ConnKill(Arc::new(KillState {
             notify: Notify::new(),
             reset: AtomicBool::new(false),
+            serial,
         }))
+    }
+
+    /// The connection's number (1 for the server's first, counting up), for the request log.
+    pub(crate) fn serial(&self) -> u64 {
+        self.0.serial
     }
 
     /// Closes the connection (FIN) once the current poll of the connection is over.
@@ -68,13 +77,16 @@ pub(crate) async fn serve(
 ) {
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let mut conns = JoinSet::new();
+    let mut serial = 0u64;
     loop {
         tokio::select! {
             _ = &mut stop => break,
             accepted = listener.accept() => match accepted {
                 Ok((tcp, _peer)) => {
+                    serial += 1;
                     conns.spawn(connection(
                         tcp,
+                        serial,
                         app.clone(),
                         tls.clone(),
                         latency.clone(),
@@ -94,6 +106,7 @@ pub(crate) async fn serve(
 
 async fn connection(
     tcp: TcpStream,
+    serial: u64,
     app: Router,
     tls: Option<TlsAcceptor>,
     latency: Arc<LatencyState>,
@@ -113,7 +126,7 @@ async fn connection(
         Err(_) => return,
     };
     match tls {
-        None => drive(tcp, app, linger_handle, shutdown).await,
+        None => drive(tcp, serial, app, linger_handle, shutdown).await,
         Some(acceptor) => {
             let handshake = tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(tcp));
             let stream = tokio::select! {
@@ -121,7 +134,7 @@ async fn connection(
                 _ = shutdown.changed() => return,
             };
             if let Ok(Ok(stream)) = stream {
-                drive(stream, app, linger_handle, shutdown).await;
+                drive(stream, serial, app, linger_handle, shutdown).await;
             }
         }
     }
@@ -134,16 +147,19 @@ fn split_handle(tcp: TcpStream) -> std::io::Result<(TcpStream, std::net::TcpStre
     Ok((TcpStream::from_std(std_stream)?, dup))
 }
 
-/// Serves HTTP/1.1 on one connection until it ends, a fault kills it, or shutdown.
+/// Serves one connection (HTTP/1.1, or HTTP/2 when the client opens with its preface) until
+/// it ends, a fault kills it, or shutdown. A fault on an HTTP/2 connection ends every
+/// request multiplexed on it, as a dropped connection does.
 async fn drive<I>(
     io: I,
+    serial: u64,
     app: Router,
     linger_handle: std::net::TcpStream,
     mut shutdown: watch::Receiver<bool>,
 ) where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let kill = ConnKill::new();
+    let kill = ConnKill::new(serial);
     let svc = {
         let kill = kill.clone();
         service_fn(move |req: hyper::Request<Incoming>| {
@@ -153,9 +169,10 @@ async fn drive<I>(
             async move { Ok::<_, Infallible>(app.oneshot(req).await.unwrap_or_else(|e| match e {})) }
         })
     };
-    let conn = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .serve_connection(TokioIo::new(io), svc);
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new());
+    builder.http2().timer(TokioTimer::new());
+    let conn = builder.serve_connection(TokioIo::new(io), svc);
     let mut conn = std::pin::pin!(conn);
     let mut shutting_down = *shutdown.borrow();
     if shutting_down {

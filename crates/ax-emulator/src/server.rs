@@ -157,6 +157,12 @@ async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: N
         })
     };
     let kill = req.extensions().get::<ConnKill>().cloned();
+    let connection = kill.as_ref().map_or(0, ConnKill::serial);
+    let http_version = match req.version() {
+        axum::http::Version::HTTP_2 => "HTTP/2",
+        axum::http::Version::HTTP_10 => "HTTP/1.0",
+        _ => "HTTP/1.1",
+    };
     let started = std::time::Instant::now();
     let log = |status: u16| {
         if sh.echo {
@@ -184,6 +190,8 @@ async fn middleware(AxState(sh): AxState<Arc<Shared>>, mut req: Request, next: N
             status,
             fault: fault.is_some(),
             fault_action: fault.as_ref().map(|f| f.label().to_owned()),
+            connection,
+            http_version: http_version.to_owned(),
         })
     };
     if let Some(v) = limit.as_ref().filter(|_| refused) {

@@ -73,8 +73,9 @@ pub(crate) fn generate(bind_ip: IpAddr) -> io::Result<TlsSetup> {
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
         )
         .map_err(tls_err)?;
-    // The server speaks HTTP/1.1 only.
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    // HTTP/2 first, as the real API's front end offers it: a client that speaks it then
+    // sends concurrent requests over one connection.
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(TlsSetup {
         acceptor: TlsAcceptor::from(Arc::new(config)),
         ca_pem,

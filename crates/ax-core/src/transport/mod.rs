@@ -88,6 +88,9 @@ pub struct ApiResponse {
     pub status: u16,
     pub body: Bytes,
     pub headers: HeaderMap,
+    /// How long the attempt that got this answer took, from sending to the whole body
+    /// (without the waits before it: backoff, the rate budget).
+    pub elapsed: Duration,
 }
 
 /// One attempt, reported to the observer (for `--verbose`). Never carries the API key.
@@ -369,6 +372,7 @@ pub(crate) async fn execute(
                         status,
                         body: bytes,
                         headers,
+                        elapsed,
                     });
                 }
                 let mut secrets = vec![config.api_key.expose().to_owned()];

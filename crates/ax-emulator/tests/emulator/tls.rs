@@ -119,3 +119,51 @@ async fn connection_faults_over_tls() {
     assert_eq!(r.status(), 200);
     api.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn http2_over_tls_carries_concurrent_requests_on_one_connection() {
+    let api = start_tls().await;
+    let client = client_trusting(&api.emu.ca_cert_pem().unwrap());
+    let url = format!("{}/v2/spaces", api.emu.url());
+    let first = client.get(&url).bearer_auth(ADMIN).send().await.unwrap();
+    assert_eq!(first.version(), reqwest::Version::HTTP_2);
+    first.bytes().await.unwrap();
+    let c = api.emu.control();
+    c.clear_requests();
+    let mut many = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        many.spawn(client.get(&url).bearer_auth(ADMIN).send());
+    }
+    while let Some(r) = many.join_next().await {
+        let r = r.unwrap().unwrap();
+        assert_eq!(
+            (r.status().as_u16(), r.version()),
+            (200, reqwest::Version::HTTP_2)
+        );
+    }
+    let log = c.requests();
+    assert_eq!(log.len(), 20);
+    assert!(
+        log.iter()
+            .all(|r| r.connection == 1 && r.http_version == "HTTP/2"),
+        "{log:?}"
+    );
+
+    // A client limited to HTTP/1.1 is served too; concurrent requests need connections.
+    let h1 = reqwest::Client::builder()
+        .tls_certs_only([
+            reqwest::Certificate::from_pem(api.emu.ca_cert_pem().unwrap().as_bytes()).unwrap(),
+        ])
+        .http1_only()
+        .build()
+        .unwrap();
+    c.clear_requests();
+    let r = h1.get(&url).bearer_auth(ADMIN).send().await.unwrap();
+    assert_eq!(
+        (r.status().as_u16(), r.version()),
+        (200, reqwest::Version::HTTP_11)
+    );
+    let log = c.requests();
+    assert_eq!(log[0].http_version, "HTTP/1.1");
+    assert!(log[0].connection > 1);
+}
