@@ -86,7 +86,13 @@ CASES = {
 
 def create_spaces(emu: Emulator, org: str, n: int) -> str:
     """Creates spaces net-space-00000.. over one keep-alive connection; returns the last ID."""
-    conn = http.client.HTTPSConnection("127.0.0.1", emu.port, timeout=30, context=emu.ssl_context())
+    conn: http.client.HTTPConnection
+    if emu.ca_file:
+        conn = http.client.HTTPSConnection(
+            "127.0.0.1", emu.port, timeout=30, context=emu.ssl_context()
+        )
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=30)
     headers = {"authorization": f"Bearer {emu.key}", "content-type": "application/json"}
     last = ""
     for i in range(n):

@@ -179,6 +179,8 @@ class Bench:
             ),
         )
         for case, cmd, extra in cases:
+            # The space's demo tasks are listed next to the 20,000; the run task is new.
+            rows = N_RUNS if cmd == "list-runs" else self.rows_tasks
             res: dict[str, list[dict]] = {"ours": [], "peer": []}
 
             def one(
@@ -192,7 +194,7 @@ class Bench:
             interleave(n, lambda: one("ours", OURS_PY), lambda: one("peer", OFF_PY))
             sides = {}
             for which, rs in res.items():
-                assert all(x["rows"] == self.rows_tasks for x in rs), rs
+                assert all(x["rows"] == rows for x in rs), rs
                 sides[which] = side(
                     [x["seconds"] for x in rs],
                     [x["peak_rss_kb"] for x in rs],
@@ -541,10 +543,15 @@ def main() -> int:
     started = time.time()
     load_before = os.getloadavg()
     b = Bench(args)
+    failure = None
     try:
         for s in wanted:
             log(f"scenario {s}")
             getattr(b, f"s{s}")()
+    except Exception as e:
+        # The scenarios run so far are still written (with the failure), then it is raised.
+        failure = e
+        b.notes["failed"] = f"scenario {s}: {type(e).__name__}: {e}"
     finally:
         b.close()
     result = {
@@ -563,6 +570,8 @@ def main() -> int:
     tmp = out.with_suffix(".tmp")
     tmp.write_text(json.dumps(result, indent=2))
     tmp.replace(out)
+    if failure is not None:
+        raise failure
     print(format_table(b.rows))
     print(
         f"\nload average before {load_before[0]:.2f}, after {result['load_average_after'][0]:.2f}; "
