@@ -193,6 +193,7 @@ mod seed_tasks;
 mod serve;
 mod server;
 mod state;
+mod task_index;
 mod tasks;
 mod tls;
 mod validate;

@@ -331,6 +331,8 @@ pub(crate) struct State {
     pub(crate) task_runs: Table<TaskRun>,
     /// `task_name_key(space_id, name)` -> task sequence number (names are unique per space).
     pub(crate) task_names: HashMap<String, u64>,
+    /// Task sequence numbers by space (see `task_index`).
+    pub(crate) tasks_by_space: crate::task_index::TasksBySpace,
     /// Applies to runs triggered from now on.
     pub(crate) run_timeline: RunTimeline,
 }
@@ -355,6 +357,7 @@ impl State {
             tasks: Table::default(),
             task_runs: Table::default(),
             task_names: HashMap::new(),
+            tasks_by_space: Default::default(),
             run_timeline: RunTimeline::default(),
         }
     }
@@ -415,6 +418,7 @@ impl State {
             }
             keep
         });
+        self.tasks_by_space.remove_space(space_id);
         self.task_runs.retain(|r| gone(&r.space_id));
         Some(space)
     }

@@ -228,6 +228,7 @@ impl State {
     pub(crate) fn insert_task(&mut self, task: Task) {
         self.task_names
             .insert(task_name_key(&task.space_id, &task.name), task.seq);
+        self.tasks_by_space.add(&task.space_id, task.seq);
         self.tasks.insert(task);
     }
 
@@ -247,6 +248,7 @@ impl State {
         let task = self.tasks.remove(id)?;
         self.task_names
             .remove(&task_name_key(&task.space_id, &task.name));
+        self.tasks_by_space.remove(&task.space_id, task.seq);
         for seq in &task.run_seqs {
             self.task_runs.remove_seq(*seq);
         }

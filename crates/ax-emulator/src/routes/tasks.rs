@@ -115,7 +115,8 @@ pub(crate) async fn list(
         st.visible_row(&st.datasets, user, d, "dataset")?;
     }
     let mut access = SpaceAccess::new(&st, user);
-    let (items, more) = take_page(st.tasks.before(page.after), page.limit, |t| {
+    let rows = st.tasks_newest_first(space_id, space_name, page.after);
+    let (items, more) = take_page(rows, page.limit, |t| {
         space_id.is_none_or(|s| t.space_id == s)
             && name.is_none_or(|n| contains_ci(&t.name, n))
             && project_id.is_none_or(|p| t.project_id.as_deref() == Some(p))

@@ -248,6 +248,90 @@ async fn list_filters_order_and_paging() {
         .assert_problem(400);
 }
 
+/// A listing filtered by space walks only those spaces' tasks (the emulator's index): it
+/// returns what the whole listing holds of them, in its order, across pages, after deletes.
+#[tokio::test]
+async fn space_filters_follow_the_whole_listing() {
+    let api = start().await;
+    api.clear_seeded_tasks().await;
+    let c = api.prod();
+    let s = api.content("Acme AI", "staging");
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        let (ctx, name) = if i % 3 == 0 {
+            (&s, format!("s{i}"))
+        } else {
+            (&c, format!("p{i}"))
+        };
+        ids.push(
+            api.create_task(&project_task(ctx, &name)).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    // Both spaces' names contain an "i" (production, staging), so this filter spans two.
+    let expect = |all: &[Value], keep: &dyn Fn(&str) -> bool| -> Vec<String> {
+        all.iter()
+            .filter(|t| keep(t["name"].as_str().unwrap()))
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for round in 0..2 {
+        let (all, _) = walk_all(&api, ADMIN, "/v2/tasks?limit=100", "tasks").await;
+        assert_eq!(all.len(), 7 - 2 * round);
+        for limit in [1, 2, 100] {
+            let got = |query: String| {
+                let api = &api;
+                async move {
+                    let (items, _) = walk_all(
+                        api,
+                        ADMIN,
+                        &format!("/v2/tasks?{query}&limit={limit}"),
+                        "tasks",
+                    )
+                    .await;
+                    items
+                        .iter()
+                        .map(|t| t["name"].as_str().unwrap().to_owned())
+                        .collect::<Vec<_>>()
+                }
+            };
+            assert_eq!(
+                got("space_name=I".into()).await,
+                expect(&all, &|_| true),
+                "round {round}"
+            );
+            assert_eq!(
+                got("space_name=stag".into()).await,
+                expect(&all, &|n| n.starts_with('s'))
+            );
+            assert_eq!(
+                got(format!("space_id={}", c.space)).await,
+                expect(&all, &|n| n.starts_with('p'))
+            );
+            assert_eq!(
+                got(format!("space_id={}&space_name=stag", c.space)).await,
+                Vec::<String>::new()
+            );
+            assert_eq!(
+                got("space_name=no-such-space".into()).await,
+                Vec::<String>::new()
+            );
+        }
+        if round == 1 {
+            break;
+        }
+        // Deleted tasks leave the filtered listings too (checked in the second round).
+        for id in [&ids[0], &ids[4]] {
+            assert_eq!(
+                api.delete(ADMIN, &format!("/v2/tasks/{id}")).await.status,
+                204
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn delete_removes_task_and_runs() {
     let api = start().await;
