@@ -602,12 +602,23 @@ mod props {
                         prop_assert!(!shown.contains(KEY), "{}", shown);
                         // What was accepted is written back in a form that reads back to
                         // the same file (ports become strings, as the official writes them).
-                        let text = doc.to_toml();
-                        let again = ProfileDoc::from_toml(&text, "again.toml", None);
+                        // An empty string is not written (as the official writer does), so
+                        // a key set to "" reads back as its default (`api_host = ""` comes
+                        // back as api.arize.com); from the second write on, the file is a
+                        // fixed point either way.
+                        let written = doc.to_toml();
+                        let again = ProfileDoc::from_toml(&written, "again.toml", None);
                         prop_assert!(again.is_ok(), "{:?}", again.err());
                         let again = again.unwrap();
-                        prop_assert_eq!(again.to_toml(), text);
-                        prop_assert_eq!(again.routing.single_port.text(), doc.routing.single_port.text());
+                        let rewritten = again.to_toml();
+                        if text.contains("= \"\"\n") {
+                            let third = ProfileDoc::from_toml(&rewritten, "third.toml", None);
+                            prop_assert!(third.is_ok(), "{:?}", third.err());
+                            prop_assert_eq!(third.unwrap().to_toml(), rewritten);
+                        } else {
+                            prop_assert_eq!(rewritten, written);
+                            prop_assert_eq!(again.routing.single_port.text(), doc.routing.single_port.text());
+                        }
                     }
                     Err(e) => {
                         let msg = e.to_string();
