@@ -34,7 +34,7 @@ fn plain<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
             .collect::<PyResult<Vec<_>>>()?;
         return Ok(PyList::new(py, items)?.into_any());
     }
-    if value.hasattr("to_dict")? && !value.is_instance_of::<PyString>() {
+    if value.hasattr("to_dict")? {
         return plain(&value.call_method0("to_dict")?);
     }
     if value.hasattr("model_dump")? {

@@ -8,7 +8,8 @@
 //! decide which of them are returned.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{btree_set, BTreeSet, BinaryHeap, HashMap};
+use std::iter::{Copied, Rev};
 
 use crate::state::{contains_ci, State};
 use crate::tasks::Task;
@@ -43,16 +44,16 @@ impl TasksBySpace {
 
 /// Sequence numbers of several spaces' tasks, newest first, merged.
 struct NewestFirst<'a> {
-    walks: Vec<Box<dyn Iterator<Item = u64> + 'a>>,
+    walks: Vec<Rev<Copied<btree_set::Range<'a, u64>>>>,
     /// The next sequence number of each walk that has one, largest on top.
     heads: BinaryHeap<(u64, Reverse<usize>)>,
 }
 
 impl<'a> NewestFirst<'a> {
     fn new(sets: Vec<&'a BTreeSet<u64>>, end: u64) -> NewestFirst<'a> {
-        let mut walks: Vec<Box<dyn Iterator<Item = u64> + 'a>> = sets
+        let mut walks: Vec<_> = sets
             .into_iter()
-            .map(|s| Box::new(s.range(..end).rev().copied()) as Box<dyn Iterator<Item = u64>>)
+            .map(|s| s.range(..end).copied().rev())
             .collect();
         let heads = walks
             .iter_mut()
