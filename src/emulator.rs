@@ -358,11 +358,17 @@ impl Emulator {
         Ok(pythonize::pythonize(py, &self.control.rate_limit())?)
     }
 
-    /// `{"admitted": int, "refused": int, "by_user": {user_id: {"admitted", "refused"}}}`
-    /// since start, `reset()` or `clear_rate_limit_stats()`; requests without a valid key
-    /// under "unauthenticated".
+    /// `{"admitted": int, "refused": int, "by_user": {user_id: {"admitted", "refused"}},
+    /// "by_key": {fingerprint: {...}}}` since start, `reset()` or
+    /// `clear_rate_limit_stats()`; requests without a valid key under "unauthenticated".
     fn rate_limit_stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(pythonize::pythonize(py, &self.control.rate_limit_stats())?)
+    }
+
+    /// How `rate_limit_stats()["by_key"]` names a key (a prefix of its SHA-256).
+    #[staticmethod]
+    fn key_fingerprint(key: &str) -> String {
+        ax_emulator::key_fingerprint(key)
     }
 
     fn clear_rate_limit_stats(&self) {

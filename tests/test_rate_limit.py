@@ -7,6 +7,7 @@ second) so that a slow machine cannot refill a bucket between two requests.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import urllib.error
 import urllib.request
@@ -150,15 +151,29 @@ def test_429_with_problem_body_and_headers_then_stats() -> None:
                 admin: {"admitted": 2, "refused": 1},
                 "unauthenticated": {"admitted": 1, "refused": 0},
             },
+            "by_key": {
+                EmulatorServer.key_fingerprint(emu.api_key): {"admitted": 2, "refused": 1},
+                "unauthenticated": {"admitted": 1, "refused": 0},
+            },
         }
+        fingerprint = "sha256:" + hashlib.sha256(emu.api_key.encode()).hexdigest()[:16]
+        assert EmulatorServer.key_fingerprint(emu.api_key) == fingerprint
         assert emu.api_key not in json.dumps(emu.rate_limit_stats())
         assert [r["status"] for r in emu.requests()] == [200, 200, 429, 401]
 
         emu.clear_rate_limit_stats()
-        assert emu.rate_limit_stats() == {"admitted": 0, "refused": 0, "by_user": {}}
-        # Another key has its own bucket; reset() refills the admin's.
+        assert emu.rate_limit_stats() == {
+            "admitted": 0,
+            "refused": 0,
+            "by_user": {},
+            "by_key": {},
+        }
+        # Another key has its own bucket and count; reset() refills the admin's.
         member = emu.seed_info()["keys"]["member"]
         assert call(emu, "/v2/spaces", member)[0] == 200
+        assert emu.rate_limit_stats()["by_key"] == {
+            EmulatorServer.key_fingerprint(member): {"admitted": 1, "refused": 0}
+        }
         emu.reset()
         assert emu.rate_limit_stats()["admitted"] == 0
         assert call(emu, "/v2/spaces", emu.api_key)[0] == 200

@@ -469,9 +469,14 @@ class Emulator:
         None."""
     def rate_limit_stats(self) -> dict[str, Any]:
         """``{"admitted": int, "refused": int, "by_user": {user_id: {"admitted": int,
-        "refused": int}}}``: requests admitted and refused while a limit was set, since
-        start, ``reset()`` or ``clear_rate_limit_stats()``, in total and per user ID of the
-        key (``"unauthenticated"`` for requests without a valid key)."""
+        "refused": int}}, "by_key": {fingerprint: {...}}}``: requests admitted and refused
+        while a limit was set, since start, ``reset()`` or ``clear_rate_limit_stats()``, in
+        total, per user ID of the key and per key under ``key_fingerprint(key)``
+        (``"unauthenticated"`` for requests without a valid key)."""
+    @staticmethod
+    def key_fingerprint(key: str) -> str:
+        """How ``rate_limit_stats()["by_key"]`` names a key: ``"sha256:"`` and the first 16
+        hex digits of the SHA-256 of the key."""
     def clear_rate_limit_stats(self) -> None:
         """Zeroes the rate limit statistics."""
     def force_run_status(

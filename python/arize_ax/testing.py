@@ -206,9 +206,18 @@ class EmulatorServer:
     def rate_limit_stats(self) -> dict[str, Any]:
         """Requests admitted and refused while a limit was set, since start, ``reset()`` or
         :meth:`clear_rate_limit_stats`: ``{"admitted": n, "refused": n, "by_user":
-        {user_id: {"admitted": n, "refused": n}}}``, by the user ID of the request's key
-        (``"unauthenticated"`` for requests without a valid key; keys never appear)."""
+        {user_id: {"admitted": n, "refused": n}}, "by_key": {fingerprint: {...}}}``, in
+        total, by the user ID of the request's key, and by the key itself under
+        :meth:`key_fingerprint` (``"unauthenticated"`` for requests without a valid key;
+        keys never appear)."""
         return self._emulator.rate_limit_stats()
+
+    @staticmethod
+    def key_fingerprint(key: str) -> str:
+        """How :meth:`rate_limit_stats` names a key in ``"by_key"``: ``"sha256:"`` and the
+        first 16 hex digits of the SHA-256 of the key, e.g.
+        ``emu.rate_limit_stats()["by_key"][EmulatorServer.key_fingerprint(emu.api_key)]``."""
+        return Emulator.key_fingerprint(key)
 
     def clear_rate_limit_stats(self) -> None:
         """Zeroes the rate limit statistics."""

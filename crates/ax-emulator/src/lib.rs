@@ -210,7 +210,8 @@ pub use control::Control;
 pub use faults::{Fault, FaultAction, FaultStats, RequestRecord};
 pub use latency::{Latency, MAX_LATENCY_MS};
 pub use rate_limit::{
-    RateLimit, RateLimitCounts, RateLimitStats, MAX_BURST, MAX_RPS, UNAUTHENTICATED,
+    key_fingerprint, RateLimit, RateLimitCounts, RateLimitStats, MAX_BURST, MAX_RPS,
+    UNAUTHENTICATED,
 };
 pub use runs::RunTimeline;
 pub use seed::ADMIN_KEY;

@@ -234,3 +234,31 @@ fn headers_print_the_policy() {
         "no trailing .0 when integral"
     );
 }
+
+#[test]
+fn a_key_is_named_by_a_prefix_of_its_sha256() {
+    // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
+    assert_eq!(key_fingerprint("abc"), "sha256:ba7816bf8f01cfea");
+    assert_ne!(key_fingerprint("abc"), key_fingerprint("abd"));
+    let rl = limiter(1.0, 1, false);
+    let t0 = Instant::now();
+    assert!(
+        rl.check(Some("abc"), Some("u"), String::new, t0)
+            .unwrap()
+            .admitted
+    );
+    assert!(
+        !rl.check(Some("abc"), Some("u"), String::new, t0)
+            .unwrap()
+            .admitted
+    );
+    let stats = rl.stats();
+    assert_eq!(
+        stats.by_key["sha256:ba7816bf8f01cfea"],
+        RateLimitCounts {
+            admitted: 1,
+            refused: 1
+        }
+    );
+    assert!(!serde_json::to_string(&stats).unwrap().contains("\"abc\""));
+}

@@ -9,7 +9,8 @@
 use std::time::{Duration, Instant};
 
 use ax_emulator::{
-    EmulatorOptions, Latency, RateLimit, RateLimitCounts, RateLimitStats, UNAUTHENTICATED,
+    key_fingerprint, EmulatorOptions, Latency, RateLimit, RateLimitCounts, RateLimitStats,
+    UNAUTHENTICATED,
 };
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -157,7 +158,7 @@ async fn the_bucket_refills_over_time() {
 }
 
 #[tokio::test]
-async fn every_key_has_its_bucket_and_stats_go_by_user() {
+async fn every_key_has_its_bucket_and_stats_go_by_user_and_by_key() {
     let api = start_limited(limit(0.5, 1, false)).await;
     let admin = user_of(&api, ADMIN);
     let member = user_of(&api, MEMBER);
@@ -184,6 +185,12 @@ async fn every_key_has_its_bucket_and_stats_go_by_user() {
     assert_eq!(stats.by_user[&admin], counts(2, 1));
     assert_eq!(stats.by_user[&member], counts(1, 0));
     assert_eq!(stats.by_user[UNAUTHENTICATED], counts(1, 2));
+    // Per key, under each key's fingerprint: the admin's two keys apart.
+    assert_eq!(stats.by_key.len(), 4, "{stats:?}");
+    assert_eq!(stats.by_key[&key_fingerprint(ADMIN)], counts(1, 1));
+    assert_eq!(stats.by_key[&key_fingerprint(&second)], counts(1, 0));
+    assert_eq!(stats.by_key[&key_fingerprint(MEMBER)], counts(1, 0));
+    assert_eq!(stats.by_key[UNAUTHENTICATED], counts(1, 2));
     // The keys themselves appear nowhere.
     let text = serde_json::to_string(&stats).unwrap();
     assert!(!text.contains(ADMIN) && !text.contains(&second), "{text}");
@@ -273,7 +280,12 @@ async fn control_routes_set_read_and_clear_and_are_never_limited() {
     let admin = user_of(&api, ADMIN);
     assert_eq!(
         r.body,
-        json!({"admitted": 2, "refused": 1, "by_user": {admin.as_str(): {"admitted": 2, "refused": 1}}})
+        json!({
+            "admitted": 2,
+            "refused": 1,
+            "by_user": {admin.as_str(): {"admitted": 2, "refused": 1}},
+            "by_key": {key_fingerprint(ADMIN): {"admitted": 2, "refused": 1}},
+        })
     );
     let r = control_call(&api, Method::DELETE, "/_emulator/rate-limit/stats", None).await;
     assert_eq!(r.status, 204);
