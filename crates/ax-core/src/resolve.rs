@@ -426,11 +426,9 @@ pub async fn find_all_in_space(
         let name = name.trim();
         !name.is_empty() && !is_resource_id(name)
     };
-    let needs_space = |lookup: &Lookup, name: &str| {
-        is_name(name) && lookup.scope.is_some_and(|scope| scope == SPACE_SCOPE)
-    };
+    // A name looked up within a space, taking the first match: it may go by `space_name`.
     let by_space_name = |lookup: &Lookup, name: &str| {
-        needs_space(lookup, name) && lookup.policy == MatchPolicy::First
+        is_name(name) && lookup.scope == Some(SPACE_SCOPE) && lookup.policy == MatchPolicy::First
     };
     let space = match space {
         Some(s) if wanted.iter().any(|(l, n)| is_name(n) && l.scope.is_some()) => Some(s),

@@ -106,6 +106,8 @@ pub struct RequestEvent {
     /// How long the attempt waited for the client's request budget before it went out
     /// (a rate limit: see [`pacer`]).
     pub held: Duration,
+    /// True when (part of) that wait was a 429's `Retry-After`, not only the spacing.
+    pub held_by_pause: bool,
     /// The rate the client's requests were spaced at (requests per second), if any.
     pub rate: Option<f64>,
     /// After a 429: how long every request of the client now waits.
@@ -128,8 +130,13 @@ impl RequestEvent {
             ));
         }
         (self.held >= min_held && !self.held.is_zero()).then(|| {
+            let why = if self.held_by_pause {
+                " (a 429's Retry-After)"
+            } else {
+                ""
+            };
             format!(
-                "held back {:.2} s by the rate limit{pace}",
+                "held back {:.2} s by the rate limit{why}{pace}",
                 self.held.as_secs_f64()
             )
         })
@@ -323,6 +330,7 @@ pub(crate) async fn execute(
                     elapsed,
                     attempt,
                     held: hold.wait,
+                    held_by_pause: hold.paused,
                     rate: hold.rate,
                     pause,
                 });

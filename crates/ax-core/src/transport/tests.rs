@@ -450,3 +450,38 @@ async fn tls_emulator_with_its_ca_and_through_a_proxy() {
         .is_err());
     emu.shutdown().await;
 }
+
+#[test]
+fn the_rate_limit_note_says_why_a_request_waited() {
+    let event = |held_ms: u64, held_by_pause: bool, pause: Option<Duration>| RequestEvent {
+        method: "GET".into(),
+        url: "https://api.example/v2/spaces".into(),
+        status: Some(200),
+        error: None,
+        elapsed: Duration::from_millis(3),
+        attempt: 1,
+        held: Duration::from_millis(held_ms),
+        held_by_pause,
+        rate: Some(47.5),
+        pause,
+    };
+    let min = Duration::from_millis(100);
+    assert_eq!(event(0, false, None).rate_limit_note(min), None);
+    assert_eq!(event(50, false, None).rate_limit_note(min), None);
+    assert_eq!(
+        event(250, false, None).rate_limit_note(min).unwrap(),
+        "held back 0.25 s by the rate limit; requests are spaced at 47.500/s"
+    );
+    assert_eq!(
+        event(1500, true, None).rate_limit_note(min).unwrap(),
+        "held back 1.50 s by the rate limit (a 429's Retry-After); requests are spaced at \
+         47.500/s"
+    );
+    assert_eq!(
+        event(0, false, Some(Duration::from_secs(2)))
+            .rate_limit_note(min)
+            .unwrap(),
+        "rate limited (429): every request of this client waits 2.00 s; requests are spaced \
+         at 47.500/s"
+    );
+}
