@@ -24,7 +24,6 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::api::required;
-use crate::api::runs::get_run;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::model::TaskRun;
@@ -94,8 +93,9 @@ fn next_poll(started: Instant, opts: &WaitOptions, deadline: Instant) -> Instant
         .min(deadline)
 }
 
-/// Polls one run until it is terminal or `deadline` passes. `seen` is a state of the run
-/// just received (from its trigger): it counts as the first poll.
+/// Polls one run until it is terminal or `deadline` passes: the rounds of
+/// [`wait_for_runs`] with a single run. `seen` is a state of the run just received (from
+/// its trigger): it counts as the first poll.
 async fn poll_until_terminal(
     c: &Client,
     run_id: &str,
@@ -104,74 +104,9 @@ async fn poll_until_terminal(
     progress: Option<&Progress>,
     seen: Option<TaskRun>,
 ) -> Result<TaskRun> {
-    let mut last: Option<TaskRun> = None;
-    let mut last_err: Option<Error> = None;
-    let mut poll_started = Instant::now();
-    if let Some(run) = seen {
-        if let Some(p) = progress {
-            p(&run);
-        }
-        if run.status.is_terminal() {
-            return Ok(run);
-        }
-        last = Some(run);
-    }
-    let mut skip_poll = last.is_some();
-    loop {
-        if skip_poll {
-            skip_poll = false;
-        } else {
-            poll_started = Instant::now();
-            if let Some(run) = poll_once(c, run_id, deadline, progress, &mut last_err).await? {
-                if run.status.is_terminal() {
-                    return Ok(run);
-                }
-                last = Some(run);
-            }
-        }
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            if let (None, Some(e)) = (&last, last_err) {
-                return Err(e);
-            }
-            return Err(Error::RunTimeout {
-                run_id: run_id.to_owned(),
-                timeout: opts.timeout,
-                last_status: last.as_ref().map(|r| r.status.as_str().to_owned()),
-                last_run: last.map(Box::new),
-            });
-        }
-        tokio::time::sleep_until(next_poll(poll_started, opts, deadline)).await;
-    }
-}
-
-/// One GET of a run, reported to `progress`. `Ok(None)` when it failed
-/// transiently (kept in `last_err`) or took past the deadline; other errors end the wait.
-async fn poll_once(
-    c: &Client,
-    run_id: &str,
-    deadline: Instant,
-    progress: Option<&Progress>,
-    last_err: &mut Option<Error>,
-) -> Result<Option<TaskRun>> {
-    let budget = deadline
-        .saturating_duration_since(Instant::now())
-        .max(c.config().timeout);
-    match tokio::time::timeout(budget, get_run(c, run_id)).await {
-        Ok(Ok(run)) => {
-            if let Some(p) = progress {
-                p(&run);
-            }
-            *last_err = None;
-            Ok(Some(run))
-        }
-        Ok(Err(e)) if is_transient(&e) => {
-            *last_err = Some(e);
-            Ok(None)
-        }
-        Ok(Err(e)) => Err(e),
-        Err(_elapsed) => Ok(None),
-    }
+    let order = [run_id.to_owned()];
+    let mut done = many::wait(c, &order, opts, deadline, 1, progress, seen).await?;
+    Ok(done.remove(run_id).expect("a finished wait holds its run"))
 }
 
 /// Polls `run_id` until it reaches a terminal state and returns it (a `FAILED` or
@@ -227,7 +162,16 @@ pub async fn wait_for_runs(
         }
     }
     let deadline = Instant::now() + opts.timeout;
-    let finished = many::wait(c, &unique, opts, deadline, max_in_flight, progress.as_ref()).await?;
+    let finished = many::wait(
+        c,
+        &unique,
+        opts,
+        deadline,
+        max_in_flight,
+        progress.as_ref(),
+        None,
+    )
+    .await?;
     Ok(run_ids
         .iter()
         .map(|id| finished[id.trim()].clone())

@@ -156,7 +156,9 @@ impl Round<'_> {
     }
 }
 
-/// Waits for the distinct runs `order` (see the module docs); returns them by ID.
+/// Waits for the distinct runs `order` (see the module docs); returns them by ID. `seen`
+/// is a state of one of them just received (a trigger's answer): it stands for the first
+/// round, so the first requests go out one `poll_interval` later.
 pub(super) async fn wait(
     c: &Client,
     order: &[String],
@@ -164,6 +166,7 @@ pub(super) async fn wait(
     deadline: Instant,
     max_in_flight: usize,
     progress: Option<&Progress>,
+    seen: Option<TaskRun>,
 ) -> Result<HashMap<String, TaskRun>> {
     let mut round = Round {
         c,
@@ -176,12 +179,18 @@ pub(super) async fn wait(
         done: HashMap::new(),
         one_by_one: HashSet::new(),
     };
+    let mut skip_round = seen.is_some();
+    if let Some(run) = seen {
+        round.seen(run);
+    }
     loop {
         let started = Instant::now();
-        let budget = deadline
-            .saturating_duration_since(started)
-            .max(c.config().timeout);
-        round.run(order, budget).await?;
+        if !std::mem::take(&mut skip_round) {
+            let budget = deadline
+                .saturating_duration_since(started)
+                .max(c.config().timeout);
+            round.run(order, budget).await?;
+        }
         if round.pending.is_empty() {
             return Ok(round.done);
         }
