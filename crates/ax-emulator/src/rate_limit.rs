@@ -219,7 +219,8 @@ fn whole(v: &Value) -> Option<i64> {
     })
 }
 
-/// Requests admitted and refused by one user's keys, one key (or [`UNAUTHENTICATED`]).
+/// Requests admitted and refused: for one user's keys, for one key, or for requests
+/// without a valid key ([`UNAUTHENTICATED`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RateLimitCounts {
     pub admitted: u64,
@@ -251,8 +252,9 @@ pub struct RateLimitStats {
 }
 
 /// How a key is named in [`RateLimitStats::by_key`]: `sha256:` and the first 16 hex
-/// digits of the SHA-256 of the key's text. It tells keys apart without showing them (a
-/// test computes it from the key it holds: `hashlib.sha256(key.encode()).hexdigest()[:16]`).
+/// digits of the SHA-256 of the key's text. It tells keys apart without showing them; a
+/// test holding the key computes the same name (in Python, `"sha256:" +
+/// hashlib.sha256(key.encode()).hexdigest()[:16]`).
 pub fn key_fingerprint(key: &str) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, key.as_bytes());
     let mut out = String::with_capacity(7 + 16);
