@@ -2,6 +2,7 @@
 //! the tail read of `pagination` against the full scan, and byte-path strings against
 //! `serde_json`'s checked `&str` path (same batches, same errors).
 
+use super::envelope::{decode_envelope_with, tail_pagination, SkipSink};
 use super::task::TaskColumns;
 use super::*;
 

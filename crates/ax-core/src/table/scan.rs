@@ -14,7 +14,8 @@
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
-use super::{pagination_of, Seen, WirePagination};
+use super::envelope::{pagination_of, WirePagination};
+use super::Seen;
 use crate::paginate::Pagination;
 
 /// Gives up on the page.
