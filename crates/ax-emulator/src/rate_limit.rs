@@ -282,7 +282,18 @@ struct Bucket {
 struct Inner {
     limit: Option<RateLimit>,
     buckets: HashMap<BucketKey, Bucket>,
+    /// The counts, but for `by_key`, which [`RateLimiter::stats`] names from `key_counts`
+    /// (so no key is hashed on the way of a request).
     stats: RateLimitStats,
+    /// Per key (`None`: no valid key).
+    key_counts: HashMap<Option<String>, RateLimitCounts>,
+}
+
+impl Inner {
+    fn clear_counts(&mut self) {
+        self.stats = RateLimitStats::default();
+        self.key_counts.clear();
+    }
 }
 
 /// The limit in force, the buckets and the statistics.
@@ -341,15 +352,27 @@ impl RateLimiter {
     pub(crate) fn reset(&self) {
         let mut inner = self.inner.lock();
         inner.buckets.clear();
-        inner.stats = RateLimitStats::default();
+        inner.clear_counts();
     }
 
     pub(crate) fn stats(&self) -> RateLimitStats {
-        self.inner.lock().stats.clone()
+        let inner = self.inner.lock();
+        let mut stats = inner.stats.clone();
+        stats.by_key = inner
+            .key_counts
+            .iter()
+            .map(|(key, counts)| {
+                let name = key
+                    .as_deref()
+                    .map_or_else(|| UNAUTHENTICATED.to_owned(), key_fingerprint);
+                (name, *counts)
+            })
+            .collect();
+        stats
     }
 
     pub(crate) fn clear_stats(&self) {
-        self.inner.lock().stats = RateLimitStats::default();
+        self.inner.lock().clear_counts();
     }
 
     /// Takes a token for a request of `user` (its key's user ID; `None` without a valid
@@ -396,13 +419,12 @@ impl RateLimiter {
             authenticated: key.is_some(),
         };
         let stats = &mut inner.stats;
-        let key_label = key.map_or_else(|| UNAUTHENTICATED.to_owned(), key_fingerprint);
         for counts in [
             stats
                 .by_user
                 .entry(user.unwrap_or(UNAUTHENTICATED).to_owned())
                 .or_default(),
-            stats.by_key.entry(key_label).or_default(),
+            inner.key_counts.entry(key.map(str::to_owned)).or_default(),
         ] {
             counts.count(admitted);
         }
